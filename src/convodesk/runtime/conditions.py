@@ -1,0 +1,379 @@
+"""A small, safe expression language for `when:` clauses.
+
+Flows come from files anyone can edit, so `eval` never runs: expressions are tokenised, parsed
+by a tiny Pratt parser into closures, and checked against the names a flow defines at load
+time. Evaluation never raises: a comparison with an unset slot or mismatched types is false.
+
+    company_size >= 200 and industry in ['manufacturing', 'logistics']
+    email_domain in ['rival.com'] or not (timeline is set)
+    'CFO' in committee and fit + intent >= 120
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+Env = Mapping[str, Any]
+Evaluator = Callable[[Env], Any]
+
+
+class ConditionError(ValueError):
+    """A condition that cannot be parsed or names something the flow does not define."""
+
+    def __init__(self, message: str, column: int = 0) -> None:
+        super().__init__(message)
+        self.column = column
+
+
+_TOKEN = re.compile(
+    r"""\s*(?:
+        (?P<number>\d+(?:\.\d+)?)
+      | (?P<string>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
+      | (?P<op><=|>=|==|!=|<|>|\(|\)|\[|\]|,|\+|-|\*|/)
+      | (?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)
+    )""",
+    re.VERBOSE,
+)
+_KEYWORDS = {"and", "or", "not", "in", "is", "set", "true", "false", "none", "null"}
+
+
+@dataclass(frozen=True)
+class _Tok:
+    kind: str
+    text: str
+    pos: int
+
+
+def _tokenize(source: str) -> list[_Tok]:
+    tokens: list[_Tok] = []
+    pos = 0
+    source = source.rstrip()
+    while pos < len(source):
+        match = _TOKEN.match(source, pos)
+        if not match or match.end() == pos:
+            bad = source[pos:].lstrip()
+            column = len(source) - len(bad)
+            raise ConditionError(f"unexpected character {bad[:1]!r}", column)
+        kind = match.lastgroup or ""
+        text = match.group(kind)
+        start = match.start(kind)
+        if kind == "name" and text.lower() in _KEYWORDS:
+            kind, text = "kw", text.lower()
+        tokens.append(_Tok(kind, text, start))
+        pos = match.end()
+    tokens.append(_Tok("end", "", len(source)))
+    return tokens
+
+
+def _lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
+def _domain(value: Any) -> str | None:
+    if isinstance(value, str) and "@" in value:
+        return value.rsplit("@", 1)[1].strip().lower() or None
+    return None
+
+
+def _contains(container: Any, item: Any) -> bool:
+    if container is None or item is None:
+        return False
+    if isinstance(container, str):
+        return str(item).lower() in container.lower()
+    if isinstance(container, list | tuple | set | frozenset):
+        wanted = _lower(item)
+        return any(_lower(element) == wanted for element in container)
+    if isinstance(container, Mapping):
+        return item in container
+    return False
+
+
+def _safe(fn: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapped(*args: Any) -> Any:
+        try:
+            return fn(*args)
+        except (TypeError, ValueError, AttributeError):
+            return None
+
+    return wrapped
+
+
+FUNCTIONS: dict[str, tuple[int, Callable[..., Any]]] = {
+    "domain": (1, _safe(_domain)),
+    "lower": (1, _safe(lambda v: v.lower() if isinstance(v, str) else None)),
+    "upper": (1, _safe(lambda v: v.upper() if isinstance(v, str) else None)),
+    "len": (1, _safe(lambda v: len(v) if v is not None else 0)),
+    "contains": (2, _safe(_contains)),
+    "startswith": (
+        2,
+        _safe(lambda v, p: isinstance(v, str) and v.lower().startswith(str(p).lower())),
+    ),
+    "endswith": (
+        2,
+        _safe(lambda v, p: isinstance(v, str) and v.lower().endswith(str(p).lower())),
+    ),
+}
+
+
+def _compare(op: str, left: Any, right: Any) -> bool:
+    if op in ("==", "!="):
+        equal = _lower(left) == _lower(right)
+        if isinstance(left, int | float) and isinstance(right, int | float):
+            equal = float(left) == float(right)
+        return equal if op == "==" else not equal
+    if left is None or right is None:
+        return False
+    if isinstance(left, bool) or isinstance(right, bool):
+        return False
+    if isinstance(left, int | float) != isinstance(right, int | float):
+        return False
+    try:
+        if op == "<":
+            return left < right
+        if op == "<=":
+            return left <= right
+        if op == ">":
+            return left > right
+        return left >= right
+    except TypeError:
+        return False
+
+
+def _arith(op: str, left: Any, right: Any) -> Any:
+    if not isinstance(left, int | float) or not isinstance(right, int | float):
+        return None
+    if isinstance(left, bool) or isinstance(right, bool):
+        return None
+    if op == "+":
+        return left + right
+    if op == "-":
+        return left - right
+    if op == "*":
+        return left * right
+    return left / right if right else None
+
+
+def _lookup(name: str) -> Evaluator:
+    parts = name.split(".")
+    if len(parts) == 1:
+        return lambda env: env.get(name)
+
+    def get(env: Env) -> Any:
+        value: Any = env
+        for part in parts:
+            if not isinstance(value, Mapping):
+                return None
+            value = value.get(part)
+        return value
+
+    return get
+
+
+class _Parser:
+    def __init__(self, source: str, names: Callable[[str], bool] | None) -> None:
+        self.source = source
+        self.tokens = _tokenize(source)
+        self.index = 0
+        self.accepts = names
+        self.used: set[str] = set()
+
+    @property
+    def tok(self) -> _Tok:
+        return self.tokens[self.index]
+
+    def take(self) -> _Tok:
+        tok = self.tokens[self.index]
+        self.index += 1
+        return tok
+
+    def expect(self, kind: str, text: str | None = None) -> _Tok:
+        tok = self.tok
+        if tok.kind != kind or (text is not None and tok.text != text):
+            wanted = repr(text) if text else kind
+            found = repr(tok.text) if tok.text else "the end"
+            raise ConditionError(f"expected {wanted} but found {found}", tok.pos)
+        return self.take()
+
+    def parse(self) -> Evaluator:
+        if self.tok.kind == "end":
+            raise ConditionError("empty condition", 0)
+        node = self.parse_or()
+        if self.tok.kind != "end":
+            raise ConditionError(f"unexpected {self.tok.text!r}", self.tok.pos)
+        return node
+
+    def parse_or(self) -> Evaluator:
+        left = self.parse_and()
+        while self.tok.kind == "kw" and self.tok.text == "or":
+            self.take()
+            right = self.parse_and()
+            left = (lambda a, b: lambda env: bool(a(env)) or bool(b(env)))(left, right)
+        return left
+
+    def parse_and(self) -> Evaluator:
+        left = self.parse_not()
+        while self.tok.kind == "kw" and self.tok.text == "and":
+            self.take()
+            right = self.parse_not()
+            left = (lambda a, b: lambda env: bool(a(env)) and bool(b(env)))(left, right)
+        return left
+
+    def parse_not(self) -> Evaluator:
+        if self.tok.kind == "kw" and self.tok.text == "not":
+            self.take()
+            inner = self.parse_not()
+            return lambda env: not inner(env)
+        return self.parse_comparison()
+
+    def parse_comparison(self) -> Evaluator:
+        left = self.parse_sum()
+        tok = self.tok
+        if tok.kind == "op" and tok.text in ("==", "!=", "<", "<=", ">", ">="):
+            self.take()
+            right = self.parse_sum()
+            op = tok.text
+            return lambda env: _compare(op, left(env), right(env))
+        if tok.kind == "kw" and tok.text == "in":
+            self.take()
+            right = self.parse_sum()
+            return lambda env: _contains(right(env), left(env))
+        if tok.kind == "kw" and tok.text == "not" and self.tokens[self.index + 1].text == "in":
+            self.take()
+            self.take()
+            right = self.parse_sum()
+            return lambda env: not _contains(right(env), left(env))
+        if tok.kind == "kw" and tok.text == "is":
+            self.take()
+            negate = self.tok.kind == "kw" and self.tok.text == "not"
+            if negate:
+                self.take()
+            self.expect("kw", "set")
+
+            def is_set(env: Env) -> bool:
+                value = left(env)
+                return value is not None and value != [] and value != ""
+
+            return (lambda env: not is_set(env)) if negate else is_set
+        return left
+
+    def parse_sum(self) -> Evaluator:
+        left = self.parse_term()
+        while self.tok.kind == "op" and self.tok.text in ("+", "-"):
+            op = self.take().text
+            right = self.parse_term()
+            left = (lambda a, b, o: lambda env: _arith(o, a(env), b(env)))(left, right, op)
+        return left
+
+    def parse_term(self) -> Evaluator:
+        left = self.parse_unary()
+        while self.tok.kind == "op" and self.tok.text in ("*", "/"):
+            op = self.take().text
+            right = self.parse_unary()
+            left = (lambda a, b, o: lambda env: _arith(o, a(env), b(env)))(left, right, op)
+        return left
+
+    def parse_unary(self) -> Evaluator:
+        if self.tok.kind == "op" and self.tok.text == "-":
+            self.take()
+            inner = self.parse_unary()
+            return lambda env: _arith("-", 0, inner(env))
+        return self.parse_atom()
+
+    def parse_atom(self) -> Evaluator:
+        tok = self.take()
+        if tok.kind == "number":
+            number: float | int = float(tok.text) if "." in tok.text else int(tok.text)
+            return lambda env: number
+        if tok.kind == "string":
+            text = re.sub(r"\\(.)", r"\1", tok.text[1:-1])
+            return lambda env: text
+        if tok.kind == "kw" and tok.text in ("true", "false", "none", "null"):
+            constant = {"true": True, "false": False}.get(tok.text)
+            return lambda env: constant
+        if tok.kind == "op" and tok.text == "(":
+            inner = self.parse_or()
+            self.expect("op", ")")
+            return inner
+        if tok.kind == "op" and tok.text == "[":
+            items: list[Evaluator] = []
+            while not (self.tok.kind == "op" and self.tok.text == "]"):
+                items.append(self.parse_or())
+                if self.tok.kind == "op" and self.tok.text == ",":
+                    self.take()
+                elif not (self.tok.kind == "op" and self.tok.text == "]"):
+                    raise ConditionError("expected ',' or ']' in a list", self.tok.pos)
+            self.take()
+            return lambda env: [item(env) for item in items]
+        if tok.kind == "name":
+            if any(part.startswith("_") for part in tok.text.split(".")):
+                raise ConditionError(f"names cannot start with '_': {tok.text!r}", tok.pos)
+            if self.tok.kind == "op" and self.tok.text == "(":
+                return self.parse_call(tok)
+            if self.accepts is not None and not self.accepts(tok.text):
+                raise ConditionError(f"unknown name '{tok.text}'", tok.pos)
+            self.used.add(tok.text)
+            return _lookup(tok.text)
+        if tok.kind == "end":
+            raise ConditionError("expected a value but found the end", tok.pos)
+        raise ConditionError(f"unexpected {tok.text!r}", tok.pos)
+
+    def parse_call(self, name: _Tok) -> Evaluator:
+        if name.text not in FUNCTIONS:
+            known = ", ".join(sorted(FUNCTIONS))
+            raise ConditionError(f"unknown function '{name.text}' (known: {known})", name.pos)
+        arity, fn = FUNCTIONS[name.text]
+        self.expect("op", "(")
+        args: list[Evaluator] = []
+        while not (self.tok.kind == "op" and self.tok.text == ")"):
+            args.append(self.parse_or())
+            if self.tok.kind == "op" and self.tok.text == ",":
+                self.take()
+            elif not (self.tok.kind == "op" and self.tok.text == ")"):
+                raise ConditionError("expected ',' or ')' in a call", self.tok.pos)
+        self.take()
+        if len(args) != arity:
+            raise ConditionError(
+                f"{name.text}() takes {arity} argument(s), got {len(args)}", name.pos
+            )
+        return lambda env: fn(*(arg(env) for arg in args))
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A compiled `when:` expression."""
+
+    source: str
+    evaluate: Evaluator
+    names: frozenset[str]
+
+    def __call__(self, env: Env) -> bool:
+        try:
+            return bool(self.evaluate(env))
+        except (RecursionError, ArithmeticError):
+            return False
+
+
+def compile_condition(
+    source: str, known: Iterable[str] | Callable[[str], bool] | None = None
+) -> Condition:
+    """Parse `source`; with `known`, names outside it are errors (context.* is always allowed)."""
+    if len(source) > 2000:
+        raise ConditionError("condition is longer than 2000 characters", 0)
+    accepts: Callable[[str], bool] | None
+    if known is None or callable(known):
+        accepts = known  # type: ignore[assignment]
+    else:
+        allowed = set(known)
+
+        def accepts(name: str) -> bool:
+            return name in allowed or name.startswith("context.") or name.split(".")[0] in allowed
+
+    parser = _Parser(source, accepts)
+    try:
+        evaluate = parser.parse()
+    except RecursionError:
+        raise ConditionError("condition is nested too deeply", 0) from None
+    return Condition(source, evaluate, frozenset(parser.used))

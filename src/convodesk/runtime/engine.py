@@ -1,0 +1,169 @@
+"""The engine: one compiled flow, many sessions; start, resume, plug in handlers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from .actions import ActionHandler, HandoffCallback
+from .fingerprint import content_hash
+from .knowledge import KnowledgeBase
+from .model import Flow
+from .scoring import CompiledFlow
+from .session import Session
+from .signing import SignatureError, seal, secret_key, unseal
+from .state import STATE_SCHEMA, FlowRef, SessionState
+from .understanding import RuleUnderstander, Understander
+
+Clock = Callable[[], datetime]
+
+
+class StateError(ValueError):
+    """A saved state this engine must not continue: another flow, another version, or tampered."""
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Engine:
+    """Runs one flow. Thread-safe to share: all per-conversation data lives in the session state."""
+
+    def __init__(
+        self,
+        flow: Flow,
+        *,
+        understander: Understander | None = None,
+        actions: Mapping[str, ActionHandler] | None = None,
+        on_handoff: HandoffCallback | None = None,
+        clock: Clock | None = None,
+        secret: str | bytes | None = None,
+    ) -> None:
+        self.flow = flow
+        self._key = secret_key(secret)
+        self.hash = content_hash(flow)
+        self.ref = FlowRef(id=flow.flow, version=flow.version, hash=self.hash)
+        self.compiled = CompiledFlow(flow)
+        self.knowledge = KnowledgeBase(flow)
+        self.understander: Understander = understander or RuleUnderstander()
+        self.actions: dict[str, ActionHandler] = dict(actions or {})
+        self.handoff_callbacks: list[HandoffCallback] = [on_handoff] if on_handoff else []
+        self.clock: Clock = clock or _utc_now
+
+    @property
+    def flow_id(self) -> str:
+        return self.flow.flow
+
+    @property
+    def version(self) -> int | str:
+        return self.flow.version
+
+    @property
+    def signs_state(self) -> bool:
+        return self._key is not None
+
+    def dump(self, session: Session | SessionState) -> str:
+        """The state as JSON to store between requests; signed when the engine has a secret."""
+        state = session.state if isinstance(session, Session) else session
+        text = state.model_dump_json()
+        return seal(self._key, text) if self._key is not None else text
+
+    def register_action(self, name: str, handler: ActionHandler) -> None:
+        self.actions[name] = handler
+
+    def on_handoff(self, callback: HandoffCallback) -> HandoffCallback:
+        """Register a callback for every finished conversation's CRM payload (usable as decorator)."""
+        self.handoff_callbacks.append(callback)
+        return callback
+
+    def start(
+        self, context: Mapping[str, Any] | None = None, *, reference_date: date | str | None = None
+    ) -> Session:
+        """Open a conversation; the bot's opening lines are in `session.opening`.
+
+        `reference_date` anchors relative timelines ("by March"); it is read from the clock once
+        here and stored, so a resumed or replayed session decides exactly as the first time.
+        """
+        now = self.clock()
+        if isinstance(reference_date, date):
+            reference_date = reference_date.isoformat()
+        state = SessionState(
+            flow=self.ref,
+            step=self.flow.steps[0].id,
+            context=_plain_context(context or {}),
+            reference_date=reference_date or now.date().isoformat(),
+            started_at=now.isoformat(timespec="seconds"),
+        )
+        session = Session(self, state)
+        session.open()
+        return session
+
+    def resume(self, saved: str | bytes | Mapping[str, Any] | SessionState) -> Session:
+        """Continue a conversation from its saved state, refusing states this flow did not make.
+
+        With a secret, only states this engine's `dump()` signed are accepted (an in-process
+        `SessionState` object never left the server and is taken as is).
+        """
+        if not isinstance(saved, SessionState):
+            try:
+                saved = unseal(self._key, saved)
+            except SignatureError as exc:
+                raise StateError(str(exc)) from None
+        try:
+            if isinstance(saved, SessionState):
+                state = saved.model_copy(deep=True)
+            elif isinstance(saved, str | bytes):
+                state = SessionState.model_validate_json(saved)
+            else:
+                state = SessionState.model_validate(saved)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise StateError(
+                f"saved state is not a valid session state ({where}: {first['msg']})"
+            ) from None
+        if state.schema_version != STATE_SCHEMA:
+            raise StateError(
+                f"saved state has schema {state.schema_version}, this engine reads {STATE_SCHEMA}"
+            )
+        if state.flow.id != self.flow.flow:
+            raise StateError(
+                f"saved state belongs to flow '{state.flow.id}', not '{self.flow.flow}'"
+            )
+        if state.flow.hash != self.hash or str(state.flow.version) != str(self.flow.version):
+            raise StateError(
+                f"saved state was made by {state.flow.id} v{state.flow.version} ({state.flow.hash}); this is "
+                f"v{self.flow.version} ({self.hash}). Finish old conversations on the old version."
+            )
+        _check_consistent(self.flow, state)
+        return Session(self, state)
+
+
+def _plain_context(context: Mapping[str, Any]) -> dict[str, Any]:
+    """Context must survive JSON: keep what serialises, stringify the rest."""
+    out: dict[str, Any] = {}
+    for key, value in context.items():
+        try:
+            json.dumps(value)
+            out[str(key)] = value
+        except (TypeError, ValueError):
+            out[str(key)] = str(value)
+    return out
+
+
+def _check_consistent(flow: Flow, state: SessionState) -> None:
+    """A state whose hash matches but whose body names unknown steps or slots was edited by hand."""
+    step_ids = {step.id for step in flow.steps}
+    if state.step is not None and state.step not in step_ids:
+        raise StateError(f"saved state is at unknown step '{state.step}': it was tampered with")
+    unknown = [name for name in [*state.slots, *state.waiting] if name not in flow.slots]
+    if unknown:
+        raise StateError(
+            f"saved state has unknown slot(s) {', '.join(unknown)}: it was tampered with"
+        )
+    if state.done and state.outcome is None:
+        raise StateError("saved state is finished but has no outcome: it was tampered with")

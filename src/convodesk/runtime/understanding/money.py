@@ -1,0 +1,165 @@
+"""Money in buyer phrasing: "$50k", "100,000 USD", "around 20k a year", "€40", "73 pounds".
+
+A stated period ("a month") is kept beside the amount and never multiplied silently: the
+designer's budget rules decide what a monthly figure means.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .numbers import SUFFIX, find_numbers, words_to_number
+
+_SYMBOLS = {
+    "$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "us$": "USD",
+    "usd": "USD",
+    "eur": "EUR",
+    "gbp": "GBP",
+}
+_CODES = {
+    "usd": "USD",
+    "dollars": "USD",
+    "dollar": "USD",
+    "bucks": "USD",
+    "eur": "EUR",
+    "euros": "EUR",
+    "euro": "EUR",
+    "gbp": "GBP",
+    "pounds": "GBP",
+    "pound": "GBP",
+    "quid": "GBP",
+    "grand": None,
+}
+_AMOUNT = r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:\s?(k|mm|m|mil|bn|thousand|million|billion)\b)?"
+_PREFIX = re.compile(rf"(us\$|[$€£]|\b(?:usd|eur|gbp)\b)\s?{_AMOUNT}", re.I)
+_POSTFIX = re.compile(
+    rf"(?<![\w.$€£]){_AMOUNT}\s?([€$£]|usd|dollars?|bucks|eur|euros?|gbp|pounds?|quid|grand)(?![\w])",
+    re.I,
+)
+_WORDY = re.compile(
+    r"(?<![\w])((?:[a-z]+[\s-]+){0,3}?(?:hundred|thousand|million))\s+(dollars|euros|pounds)(?![\w])",
+    re.I,
+)
+_PER_YEAR = re.compile(
+    r"^\s*(?:a|per|/|each)\s*(?:year|yr|annum)|^\s*(?:annually|yearly|p\.?a\.?)\b", re.I
+)
+_PER_MONTH = re.compile(r"^\s*(?:a|per|/|each)\s*(?:month|mo)\b|^\s*monthly\b", re.I)
+_RANGE_AFTER = re.compile(rf"^\s*(?:-|–|—|to)\s*(?:us\$|[$€£])?\s?{_AMOUNT}", re.I)
+_RANGE_BEFORE = re.compile(r"(?<![\w.,])(\d+(?:\.\d+)?)\s*(?:-|–|—|to)\s*$", re.I)
+
+
+@dataclass(frozen=True)
+class MoneySpan:
+    start: int
+    end: int
+    amount: float
+    currency: str | None
+    raw: str
+    period: str | None = None
+    kind: str = "exact"  # exact | range (the amount is then the midpoint)
+
+
+def _amount(whole: str, frac: str | None, suffix: str | None) -> float:
+    value = float(f"{whole.replace(',', '')}.{frac}") if frac else float(whole.replace(",", ""))
+    return value * SUFFIX.get((suffix or "").lower(), 1)
+
+
+def period_after(text: str, end: int) -> str | None:
+    tail = text[end : end + 16]
+    if _PER_YEAR.match(tail):
+        return "year"
+    if _PER_MONTH.match(tail):
+        return "month"
+    return None
+
+
+def _widen(
+    text: str, start: int, end: int, amount: float, suffix: str | None
+) -> tuple[int, int, float, str]:
+    """Ranges around an amount ("$50-100k", "50-100k USD") become their midpoint."""
+    after = _RANGE_AFTER.match(text[end : end + 40])
+    if after:
+        high = _amount(after.group(1), after.group(2), after.group(3))
+        low = (
+            amount
+            if suffix or amount * SUFFIX.get((after.group(3) or "").lower(), 1) > high
+            else (amount * SUFFIX.get((after.group(3) or "").lower(), 1))
+        )
+        if low < high:
+            return start, end + after.end(), (low + high) / 2, "range"
+    before = _RANGE_BEFORE.search(text[max(0, start - 24) : start])
+    if before:
+        low = float(before.group(1))
+        if not suffix or low * SUFFIX.get(suffix.lower(), 1) <= amount:
+            low *= SUFFIX.get((suffix or "").lower(), 1)
+        if low < amount:
+            return start - (min(start, 24) - before.start()), end, (low + amount) / 2, "range"
+    return start, end, amount, "exact"
+
+
+def find_money(text: str, *, bare: bool = False) -> list[MoneySpan]:
+    """Amounts marked as money by a currency symbol, code or word.
+
+    With `bare`, plain numbers ("around 20k a year") come too, with currency None: the bot
+    asked for a budget, so the buyer need not say which currency.
+    """
+    spans: list[MoneySpan] = []
+
+    def add(
+        start: int, end: int, amount: float, currency: str | None, suffix: str | None = None
+    ) -> None:
+        start, end, amount, kind = _widen(text, start, end, amount, suffix)
+        if any(s.start < end and start < s.end for s in spans):
+            return
+        spans.append(
+            MoneySpan(start, end, amount, currency, text[start:end], period_after(text, end), kind)
+        )
+
+    for match in _PREFIX.finditer(text):
+        currency = _SYMBOLS[match.group(1).lower()]
+        add(
+            match.start(),
+            match.end(),
+            _amount(match.group(2), match.group(3), match.group(4)),
+            currency,
+            match.group(4),
+        )
+    for match in _POSTFIX.finditer(text):
+        word = match.group(4).lower()
+        currency = _SYMBOLS.get(word) or _CODES.get(word)
+        amount = _amount(match.group(1), match.group(2), match.group(3))
+        add(
+            match.start(),
+            match.end(),
+            amount * (1000 if word == "grand" else 1),
+            currency,
+            match.group(3),
+        )
+    for match in _WORDY.finditer(text):
+        words = match.group(1).split()
+        for i in range(len(words)):  # "more than a thousand" -> the longest tail that is a number
+            value = words_to_number(" ".join(words[i:]))
+            if value is not None:
+                start = match.start(1) + len(" ".join(words[:i])) + (1 if i else 0)
+                add(start, match.end(), value, _CODES[match.group(2).lower()])
+                break
+    if bare:
+        for number in find_numbers(text):
+            if not any(s.start < number.end and number.start < s.end for s in spans):
+                spans.append(
+                    MoneySpan(
+                        number.start,
+                        number.end,
+                        number.value,
+                        None,
+                        number.raw,
+                        period_after(text, number.end),
+                        "range" if number.kind == "range" else "exact",
+                    )
+                )
+    spans.sort(key=lambda s: s.start)
+    return spans

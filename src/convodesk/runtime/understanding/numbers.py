@@ -1,0 +1,257 @@
+"""Counts in buyer phrasing: "500", "1,200", "five hundred", "2k", "about 500", "50-100", "500+".
+
+Returns spans, not just values, so callers can look at the words around a number (a cue such as
+"employees") and never take the same number twice.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+UNITS = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "a": 1,
+    "an": 1,
+    "couple": 2,
+    "few": 3,
+}
+TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+SCALES = {
+    "dozen": 12,
+    "hundred": 100,
+    "thousand": 1_000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
+}
+SUFFIX = {
+    "k": 1_000,
+    "m": 1_000_000,
+    "mm": 1_000_000,
+    "mil": 1_000_000,
+    "bn": 1_000_000_000,
+    "b": 1_000_000_000,
+    "thousand": 1_000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
+}
+
+_WORD_NUM = "|".join(sorted([*UNITS, *TENS, *SCALES], key=len, reverse=True))
+_WORDS = re.compile(
+    rf"(?<![\w])(?:(?:{_WORD_NUM})(?:[\s-]+(?:and[\s-]+)?)?)*(?:{_WORD_NUM})(?![\w])", re.I
+)
+_DIGITS = re.compile(
+    r"(?<![\w.,/@#$€£])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:\s?(k|mm|m|mil|bn|b|thousand|million|billion))?(?![\w@]|\.\d)",
+    re.I,
+)
+_APPROX = re.compile(
+    r"(?:about|around|roughly|approximately|approx\.?|~|circa|nearly|almost|close to|some|maybe|like)\s*$",
+    re.I,
+)
+_AT_LEAST = re.compile(
+    r"(?:over|more than|above|at least|upwards of|north of|greater than)\s*$", re.I
+)
+_AT_MOST = re.compile(r"(?:under|less than|below|fewer than|up to|at most|not more than)\s*$", re.I)
+_YEAR_CONTEXT = re.compile(
+    r"(?:in|by|since|until|till|before|after|of|from|end|early|late|mid|q[1-4]|fy|"
+    r"jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*)[\s,-]*$",
+    re.I,
+)
+_SOLO = re.compile(r"(?<![\w])(?:just me|only me|me only|myself|solo|one-person)(?![\w])", re.I)
+_NOBODY = re.compile(r"^\s*(?:none|nobody|no one|zero)\s*[.!]?\s*$", re.I)
+_RANGE_JOIN = re.compile(r"^\s*(?:-|–|—|to|and)\s*", re.I)
+_MONTH_NAME = (
+    r"(?:(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|"
+    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)|May|MAY)\b"
+)
+_MONTH_BEFORE = re.compile(r"\b" + _MONTH_NAME + r"\.?\s*(?:the\s+)?$")
+_MONTH_AFTER = re.compile(r"^\s*(?:of\s+)?" + _MONTH_NAME)
+_TIME_AFTER = re.compile(r"^(?::\d|\s*(?:a\.?m\b\.?|p\.?m\b\.?|o'?clock\b))", re.I)
+_TIME_BEFORE = re.compile(r"\d:$")
+_PERCENT_AFTER = re.compile(r"^\s*(?:%|percent\b|per\s*cent\b|pct\b)", re.I)
+_LABEL_BEFORE = re.compile(
+    r"(?:\b(?:version|ver|release|rev|soc|iso|tier|level|phase|step|windows|ios|android|python|"
+    r"no|number|page|chapter|section|question|option|gen|series|model|room)\.?\s*|#\s*)$",
+    re.I,
+)
+_OR_MORE = re.compile(r"^\s+or\s+(more|above|higher|less|fewer|below)\b", re.I)
+_URL = re.compile(r"(?:https?://|www\.)\S{0,2000}|\b\d{4}-\d{1,2}-\d{1,2}\b", re.I)
+
+
+def _blocked(text: str) -> list[tuple[int, int]]:
+    """Digits that are not quantities: phones, URLs, ISO dates (emails never match _DIGITS)."""
+    from .contact import find_phones  # local: contact must stay importable without numbers
+
+    spans = [(m.start(), m.end()) for m in _URL.finditer(text)]
+    spans.extend((p.start, p.end) for p in find_phones(text))
+    return spans
+
+
+def _not_a_count(text: str, match: re.Match[str], value: float) -> bool:
+    """Times ("3:30", "3 pm"), percentages, dates ("March 15") and labels ("SOC 2", "v2")."""
+    before = text[max(0, match.start() - 24) : match.start()]
+    after = text[match.end() : match.end() + 12]
+    if _TIME_AFTER.match(after) or _TIME_BEFORE.search(before) or _PERCENT_AFTER.match(after):
+        return True
+    if _LABEL_BEFORE.search(before):
+        return True
+    day = not match.group(3) and value.is_integer() and 1 <= value <= 31
+    return day and bool(_MONTH_BEFORE.search(before) or _MONTH_AFTER.match(after))
+
+
+@dataclass(frozen=True)
+class NumberSpan:
+    start: int
+    end: int
+    value: float
+    raw: str
+    kind: str = "exact"  # exact | approx | range | min | max
+
+    @property
+    def integer(self) -> int:
+        """Half-up, so the midpoint of "5-10" is 8 (round() would give banker's 8 but 2 for 2.5)."""
+        return int(self.value + 0.5) if self.value >= 0 else -int(-self.value + 0.5)
+
+
+def words_to_number(text: str) -> float | None:
+    """'two thousand five hundred' -> 2500; 'a dozen' -> 12. None when it is not a number."""
+    total = 0
+    current = 0
+    seen = False
+    for token in re.split(r"[\s-]+", text.lower()):
+        if not token or token == "and":
+            continue
+        if token in UNITS:
+            current += UNITS[token]
+        elif token in TENS:
+            current += TENS[token]
+        elif token in SCALES:
+            scale = SCALES[token]
+            current = max(current, 1) * scale
+            if scale >= 1000:
+                total += current
+                current = 0
+        else:
+            return None
+        seen = True
+    if not seen:
+        return None
+    return float(total + current)
+
+
+def _digit_value(match: re.Match[str]) -> float:
+    whole = match.group(1).replace(",", "")
+    value = float(f"{whole}.{match.group(2)}") if match.group(2) else float(whole)
+    suffix = (match.group(3) or "").lower()
+    return value * SUFFIX.get(suffix, 1)
+
+
+def _raw_numbers(text: str) -> list[NumberSpan]:
+    spans: list[NumberSpan] = []
+    blocked = _blocked(text)
+    for match in _DIGITS.finditer(text):
+        value = _digit_value(match)
+        if _not_a_count(text, match, value) or any(
+            s < match.end() and match.start() < e for s, e in blocked
+        ):
+            continue
+        before = text[max(0, match.start() - 12) : match.start()]
+        if (
+            not match.group(3)
+            and len(match.group(1)) == 4
+            and 1900 <= value <= 2099
+            and _YEAR_CONTEXT.search(before)
+        ):
+            continue  # "by 2027" is a date, not a count
+        spans.append(NumberSpan(match.start(), match.end(), value, match.group(0)))
+    for match in _WORDS.finditer(text):
+        raw = match.group(0)
+        if raw.lower() in ("a", "an", "few", "couple"):
+            continue
+        value = words_to_number(raw)
+        if value is not None and not any(s.start <= match.start() < s.end for s in spans):
+            spans.append(NumberSpan(match.start(), match.end(), value, raw))
+    for match in _SOLO.finditer(text):
+        spans.append(NumberSpan(match.start(), match.end(), 1.0, match.group(0)))
+    match = _NOBODY.match(text)
+    if match:
+        spans.append(NumberSpan(match.start(), match.end(), 0.0, match.group(0).strip()))
+    spans.sort(key=lambda s: s.start)
+    return spans
+
+
+def find_numbers(text: str) -> list[NumberSpan]:
+    """Every count in `text`, with ranges merged to their midpoint and qualifiers noted."""
+    raw = _raw_numbers(text)
+    out: list[NumberSpan] = []
+    i = 0
+    while i < len(raw):
+        span = raw[i]
+        if i + 1 < len(raw):
+            nxt = raw[i + 1]
+            gap = text[span.end : nxt.start]
+            joined = _RANGE_JOIN.match(gap)
+            if joined and joined.end() == len(gap) and nxt.value > span.value:
+                low = span.value * (SUFFIX.get(_suffix(nxt.raw), 1) if not _suffix(span.raw) else 1)
+                if low > nxt.value:  # "200-1k" is 200 to 1,000, not 200,000 to 1,000
+                    low = span.value
+                mid = (low + nxt.value) / 2
+                out.append(
+                    NumberSpan(span.start, nxt.end, mid, text[span.start : nxt.end], "range")
+                )
+                i += 2
+                continue
+        before = text[max(0, span.start - 24) : span.start]
+        after = text[span.end : span.end + 2]
+        kind = "exact"
+        more = _OR_MORE.match(text[span.end : span.end + 16])
+        if after.startswith("+"):
+            kind = "min"
+            span = NumberSpan(span.start, span.end + 1, span.value, span.raw + "+", kind)
+        elif more:
+            kind = "min" if more.group(1).lower() in ("more", "above", "higher") else "max"
+            span = NumberSpan(
+                span.start, span.end + more.end(), span.value, span.raw + more.group(0), kind
+            )
+        elif _AT_LEAST.search(before):
+            kind = "min"
+        elif _AT_MOST.search(before):
+            kind = "max"
+        elif _APPROX.search(before):
+            kind = "approx"
+        out.append(NumberSpan(span.start, span.end, span.value, span.raw, kind))
+        i += 1
+    return out
+
+
+def _suffix(raw: str) -> str:
+    match = re.search(r"(k|mm|m|mil|bn|b|thousand|million|billion)$", raw.strip().lower())
+    return match.group(1) if match else ""

@@ -1,0 +1,97 @@
+"""What a message does, beyond facts: asks a question, asks for a human, corrects, refuses."""
+
+from __future__ import annotations
+
+import re
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+_CLAUSE = re.compile(
+    r"\s*[,;:]\s*|\s+(?:but|and|also|so)\s+(?=(?:do|does|can|could|is|are|will|would|how|what|which|who|when|where|why)\b)",
+    re.I,
+)
+_AUX = r"(?:do|does|did|can|could|is|are|was|were|will|would|should|shall|may|might|have|has)"
+_SUBJECT = r"(?:you|your|u|ya|it|its|relay|the|this|that|there|we|i|they|one|someone|anyone|my|our)"
+_QUESTION_START = re.compile(
+    rf"^(?:(?:and|so|also|ok|okay|hi|hello|hey|quick question|one more thing|btw|oh)[,!.\s]+)*"
+    rf"(?:{_AUX}(?:n'?t)?\s+{_SUBJECT}\b|(?:how|what|which|who|when|where|why)(?:'s|\s+(?:is|are|does|do|did|can|about|much|many|long|often|kind|type|level)\b)"
+    r"|(?:i'?d like to know|i would like to know|i want to know|tell me (?:about|more)|wondering (?:if|whether|about|how)|"
+    r"curious (?:if|whether|about|how)|can you (?:explain|tell)|any (?:chance|way)))",
+    re.I,
+)
+_HUMAN = re.compile(
+    r"\b(?:(?:talk|speak|chat)(?:ing)? (?:to|with) (?:a |an |some |your |one of your )?"
+    r"(?:human|person|real person|someone|somebody|sales(?:person| rep| team)?|rep|representative|agent|"
+    r"account executive|ae|specialist|expert)\b|real person|human being|actual person|live agent|"
+    r"(?:can|could) (?:someone|somebody|a person|sales) (?:call|contact|email|reach)|(?:call|ring) me(?=\s*(?:$|[.,!?;:+(\d]|back\b|at\b|on\b|tomorrow\b|today\b|asap\b|please\b|now\b|later\b|when\b|if\b))|"
+    r"connect me (?:to|with)|get me (?:a|to a) (?:human|person)|transfer me|"
+    r"(?:want|need|like) (?:a|to talk to a|to speak to a) (?:human|person))",
+    re.I,
+)
+_CORRECTION = re.compile(
+    r"\b(?:actually|correction|sorry,? i meant|i meant|i mean|wait|make that|scratch that|"
+    r"to correct|my mistake|oops|let me correct|not \S+ but)\b",
+    re.I,
+)
+_REFUSAL = re.compile(
+    r"\b(?:rather not|prefer not|i'?d prefer not|no comment|confidential|not sharing|won'?t share|"
+    r"can'?t (?:disclose|share|say)|cannot (?:disclose|share|say)|none of your business|"
+    r"not at liberty|don'?t want to (?:say|share|disclose)|not (?:ready|comfortable|willing) (?:to )?(?:say|share|discuss|sharing)|"
+    r"not going to (?:say|share)|let'?s not (?:talk|discuss)|skip (?:that|this|it)|^pass\b|"
+    r"not something i can share|(?:that'?s|it'?s|that is|it is|keep (?:that|it)) private|i'?ll pass|i pass|pass on (?:that|this)|^\W*(?:skip|pass|next)\W*(?:please)?\W*$|(?:let'?s|can we|i'?d like to|please) skip|next question)\b",
+    re.I,
+)
+_UNKNOWN = re.compile(
+    r"\b(?:don'?t know|no idea|not sure|unsure|no clue|can'?t say|hard to say|tbd)\b", re.I
+)
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
+
+
+def is_question(sentence: str) -> bool:
+    stripped = sentence.strip()
+    return stripped.endswith("?") or bool(_QUESTION_START.match(stripped))
+
+
+def split_questions(text: str) -> tuple[list[str], list[str]]:
+    """(questions, statements): a question sentence's leading statement clauses stay statements.
+
+    "I'm a student, can you help?" asks "can you help?" and states "I'm a student".
+    """
+    questions: list[str] = []
+    statements: list[str] = []
+    for sentence in sentences(text):
+        if not is_question(sentence):
+            statements.append(sentence)
+            continue
+        questions.append(sentence)
+        for clause in _CLAUSE.split(sentence):
+            clause = clause.strip()
+            if clause and not is_question(clause) and not clause.endswith("?"):
+                statements.append(clause)
+    return questions, statements
+
+
+_NEGATED = re.compile(
+    r"\b(?:don'?t|do not|no need to|not|never|without|rather not)\s+(?:\w+\s+){0,3}$", re.I
+)
+
+
+def wants_human(text: str) -> bool:
+    """A request for a person; "I'm talking to my CFO" and "no need to talk to sales" are not."""
+    return any(
+        not _NEGATED.search(text[max(0, m.start() - 40) : m.start()]) for m in _HUMAN.finditer(text)
+    )
+
+
+def is_correction(text: str) -> bool:
+    return bool(_CORRECTION.search(text))
+
+
+def is_refusal(text: str) -> bool:
+    return bool(_REFUSAL.search(text))
+
+
+def is_unknown(text: str) -> bool:
+    return bool(_UNKNOWN.search(text))
