@@ -1,0 +1,89 @@
+"""Report numbers on a suite small enough to compute by hand."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+from rich.console import Console
+
+from convodesk.runtime.model import Flow
+from convodesk.sim.metrics import compute, pass_at_k, pass_hat_k
+from convodesk.sim.report import build_report, junit_xml, render
+from convodesk.sim.runner import SuiteResult, run_suite
+
+from .conftest import PlainUnderstander, make_persona
+
+
+def small_suite(flow: Flow) -> SuiteResult:
+    # big: warm as expected; small: nurture as expected;
+    # fp: a non-buyer (expects nurture) the flow sends warm; fn: a buyer (expects warm) lost to nurture
+    personas = [
+        make_persona(persona="big", expect={"route": "warm", "slots": {"size": 500}}),
+        make_persona(
+            persona="small",
+            profile={"company_size": 10},
+            expect={"route": "nurture", "slots": {"size": 10}},
+        ),
+        make_persona(persona="fp", expect={"route": "nurture", "slots": {"size": 500}}),
+        make_persona(
+            persona="fn",
+            profile={"company_size": 10},
+            expect={"route": "warm", "slots": {"size": 500}},
+        ),
+    ]
+    return asyncio.run(
+        run_suite(flow, personas, runs=2, concurrency=3, understander=PlainUnderstander())
+    )
+
+
+def test_hand_computed_numbers(tiny_flow: Flow) -> None:
+    m = compute(small_suite(tiny_flow))
+    assert (m.conversations, m.passed) == (8, 4)
+    assert m.confusion["warm"] == {"warm": 2, "lukewarm": 0, "nurture": 2, "disqualify": 0}
+    assert m.confusion["nurture"] == {"warm": 2, "lukewarm": 0, "nurture": 2, "disqualify": 0}
+    assert m.routing_accuracy == 0.5
+    assert m.false_positive_rate == 0.5  # 2 of 4 non-buyer runs went warm
+    assert m.false_negative_rate == 0.5  # 2 of 4 buyer runs went to nurture
+    assert m.slot_capture_accuracy == 6 / 8  # fn expects 500 and says 10
+    assert m.mean_turns_to_qualification == 4  # size, tool, budget, team: routed on turn 4
+    assert m.steps.never == [] and m.knowledge.never == ["sso"]
+    assert m.disqualifiers.never == ["student"] and m.routes.never == ["disqualify"]
+    assert m.pass_hat_k["big"] == {1: 1.0, 2: 1.0} and m.pass_hat_k["fp"] == {1: 0.0, 2: 0.0}
+    assert m.drop_off == {}
+
+
+def test_pass_k_formulas() -> None:
+    assert pass_hat_k(5, 3, 2) == pytest.approx(3 / 10)
+    assert pass_at_k(5, 3, 2) == pytest.approx(1 - 1 / 10)
+    assert pass_hat_k(4, 4, 4) == 1.0 and pass_at_k(4, 0, 4) == 0.0
+    with pytest.raises(ValueError):
+        pass_hat_k(2, 1, 3)
+
+
+def test_junit_xml_parses_with_the_right_counts(tiny_flow: Flow) -> None:
+    report = build_report(small_suite(tiny_flow))
+    root = ET.fromstring(junit_xml(report))
+    suite = root.find("testsuite")
+    assert suite is not None
+    assert (suite.get("tests"), suite.get("failures")) == ("8", "4")
+    cases = suite.findall("testcase")
+    assert len(cases) == 8
+    failed = [c for c in cases if c.find("failure") is not None]
+    assert sorted({c.get("name", "").split("[")[0] for c in failed}) == ["fn", "fp"]
+    text = failed[0].find("failure").text or ""  # type: ignore[union-attr]
+    assert "route_expected: expected route" in text
+
+
+def test_json_and_terminal_views(tiny_flow: Flow) -> None:
+    report = build_report(small_suite(tiny_flow))
+    data = json.loads(report.model_dump_json())
+    assert data["metrics"]["false_positive_rate"] == 0.5 and data["passed"] is False
+    buffer = io.StringIO()
+    render(report, Console(file=buffer, width=140, color_system=None))
+    out = buffer.getvalue()
+    assert "false positives 50%" in out and "4 of 8 failed" in out
+    assert "fp run 0 · route_expected: expected route 'nurture' but the flow chose 'warm'" in out

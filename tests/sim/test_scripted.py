@@ -1,0 +1,93 @@
+"""The scripted buyer: deterministic per seed, and every behaviour the persona file names."""
+
+from __future__ import annotations
+
+import asyncio
+
+from convodesk.runtime.model import Flow
+from convodesk.runtime.state import Message, Turn
+from convodesk.sim.scripted import ScriptedPersona
+
+from .conftest import make_persona
+from .helpers import converse
+
+
+def buyer_lines(flow: Flow, seed: int, **persona: object) -> list[str]:
+    c = converse(flow, make_persona(behavior={"verbosity": "normal"}, **persona), seed=seed)
+    return [m.text for m in c.state.transcript if m.role == "buyer"]
+
+
+def test_same_seed_same_words_other_seeds_other_words(tiny_flow: Flow) -> None:
+    assert buyer_lines(tiny_flow, 1) == buyer_lines(tiny_flow, 1)
+    variants = {tuple(buyer_lines(tiny_flow, seed)) for seed in range(8)}
+    assert len(variants) > 1
+
+
+def test_volunteers_facts_up_front_and_the_bot_skips_them(tiny_flow: Flow) -> None:
+    c = converse(tiny_flow, make_persona(behavior={"volunteers": ["tool"], "verbosity": "normal"}))
+    opening = next(m.text for m in c.state.transcript if m.role == "buyer")
+    assert "spreadsheets" in opening
+    assert next(a.kind for a in c.actions) == "volunteered"
+
+
+def test_asks_questions_at_the_turns_given() -> None:
+    persona = make_persona(behavior={"asks": [{"text": "Do you do SSO?", "at": 2}]})
+    driver = ScriptedPersona(persona, seed=0)
+    asking = Turn(asking=["size"])
+    first = driver.first_message(asking, [])
+    second = driver.next_message(Turn(asking=["tool"]), [])
+    assert first is not None and "SSO" not in first
+    assert second is not None and second.endswith("Do you do SSO?")
+    assert [a.turn for a in driver.actions if a.kind == "asked"] == [2]
+
+
+def test_corrects_itself_in_the_next_message(tiny_flow: Flow) -> None:
+    persona = make_persona(
+        behavior={"corrects": [{"fact": "size", "said": 300}]}, expect={"slots": {"size": 500}}
+    )
+    c = converse(tiny_flow, persona)
+    said = [m.text for m in c.state.transcript if m.role == "buyer"]
+    assert any("300" in s for s in said)
+    assert any(s.lower().startswith(("actually", "wait, actually")) and "500" in s for s in said)
+    assert c.state.slots["size"].value == 500 and c.state.slots["size"].previous == [300]
+
+
+def test_refuses_and_deflects() -> None:
+    persona = make_persona(behavior={"refuses": ["budget"], "deflects": ["team"]})
+    driver = ScriptedPersona(persona, seed=3)
+    driver.first_message(Turn(asking=["size"]), [])
+    refusal = driver.next_message(Turn(asking=["budget"]), [])
+    deflection = driver.next_message(Turn(asking=["team"]), [])
+    assert refusal is not None and "20000" not in refusal and "20,000" not in refusal
+    assert deflection is not None and "CFO" not in deflection
+    assert [a.kind for a in driver.actions][-2:] == ["refused", "deflected"]
+
+
+def test_leaves_when_patience_runs_out_and_repeats_cost_double() -> None:
+    driver = ScriptedPersona(make_persona(behavior={"patience": 4}), seed=0)
+    assert driver.first_message(Turn(asking=["size"]), []) is not None  # 1
+    assert driver.next_message(Turn(asking=["tool"]), []) is not None  # 2
+    assert driver.next_message(Turn(asking=["tool"]), []) is not None  # repeated: 4
+    assert driver.next_message(Turn(asking=["team"]), []) is None
+    assert driver.actions[-1].kind == "left" and "team" in driver.actions[-1].detail
+
+
+def test_leaving_ends_the_conversation_with_drop_off(tiny_flow: Flow) -> None:
+    c = converse(tiny_flow, make_persona(behavior={"patience": 2}))
+    assert c.left and c.left_while_asking == ["budget"]
+    assert c.outcome.ended_by == "abandoned"
+
+
+def test_recognises_the_question_from_its_text(tiny_flow: Flow) -> None:
+    driver = ScriptedPersona(make_persona(), seed=0, flow=tiny_flow)
+    history = [Message(role="bot", text="What do you use today?")]
+    assert driver.recognise(Turn(), history) == ["tool"]
+    assert driver.recognise(Turn(), [Message(role="bot", text="And your email?")]) == ["email"]
+    assert driver.recognise(Turn(), [Message(role="bot", text="Thanks.")]) == []
+
+
+def test_async_protocol_wraps_the_same_core() -> None:
+    persona = make_persona()
+    a, b = ScriptedPersona(persona, seed=5), ScriptedPersona(persona, seed=5)
+    turn = Turn(asking=["size"])
+    assert asyncio.run(a.opening(turn, [])) == b.first_message(turn, [])
