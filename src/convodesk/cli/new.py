@@ -1,0 +1,40 @@
+"""`convodesk new`: scaffold a project (a flow, personas, a pytest file) that passes as created."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import typer
+
+from .errors import usage
+
+
+def new(
+    folder: Path = typer.Argument(..., help="Folder to create the project in.", show_default=False),
+    name: str = typer.Option(
+        "inbound", "--name", "-n", help="Flow id and file name of the starter flow."
+    ),
+    force: bool = typer.Option(
+        False, "--force", help="Write into a folder that already has files."
+    ),
+) -> int:
+    """Create a convodesk project: flows/, personas/ and tests/, ready for `convodesk test`."""
+    from convodesk.sim.project import ProjectExists, scaffold
+    from convodesk.testing.project import ship_snapshots
+
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
+        raise usage(f"--name may only use letters, digits, '-', '_' and '.', got {name!r}")
+    try:
+        written = scaffold(folder, name, force=force)
+    except ProjectExists as exc:
+        raise usage(str(exc)) from None
+    written += ship_snapshots(folder, name)
+    for path in written:
+        print(f"  wrote {path}")
+    print(f"next: convodesk test {folder / 'flows' / (name + '.yaml')}")
+    return 0
+
+
+def register(app: typer.Typer) -> None:
+    app.command("new")(new)
