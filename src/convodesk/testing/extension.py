@@ -1,0 +1,64 @@
+"""A syrupy extension: one readable YAML file per test, diffed turn by turn on failure.
+
+Written against syrupy's public extension API (`SingleFileSnapshotExtension`, `serialize`,
+`diff_lines`), which is the same from syrupy 4.6 on. Files land in
+`__snapshots__/<test module>/<test name>[<persona>].yaml` beside the test file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
+
+from convodesk.runtime.problems import LoadError
+from convodesk.sim.runner import Conversation
+from convodesk.sim.transcripts import Transcript
+
+from .diff import compare, format_diff
+from .result import Result
+from .snapshot import Snapshot, dump_snapshot, from_conversation, from_transcript, parse_snapshot
+
+
+def to_snapshot(data: Any) -> Snapshot:
+    """A `converse` result, a `Conversation`, a `Transcript` or a `Snapshot`."""
+    if isinstance(data, Snapshot):
+        return data
+    if isinstance(data, Result):
+        return data.snapshot
+    if isinstance(data, Conversation):
+        return from_conversation(data)
+    if isinstance(data, Transcript):
+        return from_transcript(data)
+    raise TypeError(
+        "a transcript snapshot takes a converse() result, a Conversation, a Transcript or a "
+        f"Snapshot, not {type(data).__name__}"
+    )
+
+
+class TranscriptExtension(SingleFileSnapshotExtension):
+    _file_extension = "yaml"
+    _write_mode = WriteMode.TEXT
+
+    def serialize(self, data: Any, **_options: Any) -> str:
+        # include/exclude/matcher are syrupy's generic filters; a snapshot's fields are fixed
+        return dump_snapshot(to_snapshot(data))
+
+    def diff_lines(self, serialized_data: Any, snapshot_data: Any) -> Iterator[str]:
+        """The turn-level diff; falls back to syrupy's line diff for files we cannot parse."""
+        try:
+            fresh = parse_snapshot(str(serialized_data))
+            stored = parse_snapshot(str(snapshot_data)) if snapshot_data else None
+        except LoadError:
+            yield from super().diff_lines(serialized_data, snapshot_data)
+            return
+        if stored is None:
+            yield f"{fresh.persona}: no stored snapshot yet (run pytest --snapshot-update)"
+            return
+        d = compare(stored, fresh)
+        if d is None:  # equal content, different bytes (hand-edited file): show the bytes
+            yield from super().diff_lines(serialized_data, snapshot_data)
+            return
+        yield from format_diff(d).splitlines()
+        yield "accept the change with: pytest --snapshot-update"

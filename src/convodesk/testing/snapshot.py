@@ -1,0 +1,120 @@
+"""The comparable part of a transcript: what the bot said and what it decided.
+
+A snapshot keeps the conversation and the outcome and drops what changes without the
+conversation changing: the flow's content hash (it moves on any edit, even a comment), the
+flow version, and the check results (assertions about the conversation, asserted separately,
+whose wording may change with convodesk itself). Clock, reference date and seed are pinned by
+the simulator, so nothing in the text needs scrubbing; scrubbing would hide real changes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from convodesk.runtime.problems import LoadError, Problem
+from convodesk.sim.transcripts import Line, Transcript, to_transcript
+
+if TYPE_CHECKING:
+    from convodesk.sim.runner import Conversation
+
+SCORE_ORDER = ("fit", "intent", "capacity")
+
+
+class SnapshotOutcome(BaseModel):
+    """What the flow decided, in the order a reviewer reads it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    route: str
+    disqualified: str | None = None
+    ended_by: str
+    persona_left: bool = False
+    left_while_asking: list[str] = Field(default_factory=list)
+    scores: dict[str, int]
+    slots: dict[str, Any] = Field(default_factory=dict)
+    reasons: list[str] = Field(default_factory=list)
+    next_action: dict[str, Any] = Field(default_factory=dict)
+    outstanding_questions: list[str] = Field(default_factory=list)
+
+
+class Snapshot(BaseModel):
+    """Header, then the conversation line by line, then the outcome."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    persona: str
+    flow: str
+    run: int = 0
+    seed: int
+    reference_date: str
+    context: dict[str, Any] = Field(default_factory=dict)
+    conversation: list[Line]
+    outcome: SnapshotOutcome
+
+
+def from_transcript(t: Transcript) -> Snapshot:
+    scores = {k: t.scores[k] for k in SCORE_ORDER if k in t.scores}
+    scores.update({k: v for k, v in sorted(t.scores.items()) if k not in scores})
+    return Snapshot(
+        persona=t.persona,
+        flow=str(t.flow.get("id", "")),
+        run=t.run,
+        seed=t.seed,
+        reference_date=t.reference_date,
+        context=dict(sorted(t.context.items())),
+        conversation=list(t.conversation),
+        outcome=SnapshotOutcome(
+            route=t.route,
+            disqualified=t.disqualified,
+            ended_by=t.ended_by,
+            persona_left=t.persona_left,
+            left_while_asking=list(t.left_while_asking),
+            scores=scores,
+            # sorted: the order slots were filled in is visible in the conversation already
+            slots=dict(sorted(t.slots.items())),
+            reasons=list(t.reasons),
+            next_action=dict(t.next_action),
+            outstanding_questions=list(t.outstanding_questions),
+        ),
+    )
+
+
+def from_conversation(c: Conversation) -> Snapshot:
+    return from_transcript(to_transcript(c))
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style for multi-line text, so a long answer reads as a paragraph in review."""
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def dump_snapshot(s: Snapshot) -> str:
+    """Readable YAML with a fixed key order; equal snapshots give equal bytes."""
+    data = s.model_dump(mode="json", exclude_none=True)
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+def parse_snapshot(text: str, file: str = "<snapshot>") -> Snapshot:
+    """A snapshot file back into the model; `LoadError` with a position if it is not one."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise LoadError([Problem(file, line, col, "", f"not valid YAML: {exc}")]) from None
+    try:
+        return Snapshot.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise LoadError([Problem(file, 1, 1, where, first["msg"])]) from None
