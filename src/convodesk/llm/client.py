@@ -1,0 +1,266 @@
+"""One client around `litellm.acompletion`, shared by personas, understanding and the judge.
+
+It owns what every call needs and litellm does not do the way a suite wants: a response
+cache in front of the network, a concurrency limit that is released while backing off, its
+own retry loop (litellm's is turned off so that every attempt is counted and jittered), and
+accounting of calls, cache hits, tokens, cost and latency per conversation and per suite.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from . import lazy
+from .cache import CachedResponse, CacheEntry, CacheMode, ReplayMiss, ResponseCache, request_key
+from .config import LLMConfig
+
+
+class LLMError(RuntimeError):
+    """A call failed for good (retries exhausted or a permanent error); callers degrade."""
+
+    def __init__(self, message: str, *, attempts: int, kind: str) -> None:
+        super().__init__(message)
+        self.attempts, self.kind = attempts, kind
+
+
+class Completion(BaseModel):
+    text: str
+    model: str
+    cached: bool = False
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost: float = 0.0
+    latency: float = 0.0
+
+
+class Usage(BaseModel):
+    """Counters for one conversation or a whole suite."""
+
+    calls: int = 0
+    cache_hits: int = 0
+    attempts: int = 0
+    retries: int = 0
+    failures: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost: float = 0.0
+    unpriced_models: list[str] = Field(default_factory=list)
+    latencies: list[float] = Field(default_factory=list)
+
+    @property
+    def tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    def add(self, other: Usage) -> None:
+        for name in ("calls", "cache_hits", "attempts", "retries", "failures"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.prompt_tokens += other.prompt_tokens
+        self.completion_tokens += other.completion_tokens
+        self.cost += other.cost
+        self.unpriced_models = sorted({*self.unpriced_models, *other.unpriced_models})
+        self.latencies.extend(other.latencies)
+
+
+class Accounting:
+    """Usage per conversation id; the suite total is their sum."""
+
+    def __init__(self) -> None:
+        self.by_conversation: dict[str, Usage] = defaultdict(Usage)
+
+    def of(self, conversation: str) -> Usage:
+        return self.by_conversation[conversation]
+
+    def total(self) -> Usage:
+        total = Usage()
+        for usage in self.by_conversation.values():
+            total.add(usage)
+        return total
+
+
+Sleep = Callable[[float], Any]
+
+
+class LLMClient:
+    """Make one per suite run (and per event loop: the semaphore binds to the loop)."""
+
+    def __init__(
+        self,
+        config: LLMConfig,
+        cache: ResponseCache | None = None,
+        *,
+        accounting: Accounting | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.config = config
+        self.cache = cache or ResponseCache(".", CacheMode.OFF)
+        self.accounting = accounting or Accounting()
+        self._rng = rng or random.Random()
+        self._semaphore: asyncio.Semaphore | None = None
+        self._unpriced: set[str] = set()
+        self.misses: list[ReplayMiss] = []  # kept: a caller may swallow the exception
+
+    @property
+    def semaphore(self) -> asyncio.Semaphore:
+        if self._semaphore is None:
+            self._semaphore = asyncio.Semaphore(self.config.concurrency)
+        return self._semaphore
+
+    def params_for(self, **given: Any) -> dict[str, Any]:
+        """Request parameters that change the answer, and so belong in the cache key."""
+        params = {
+            "temperature": self.config.temperature,
+            "seed": self.config.seed,
+            "max_tokens": self.config.max_tokens,
+        }
+        params.update(given)
+        return {k: v for k, v in params.items() if v is not None}
+
+    async def complete(
+        self,
+        messages: list[dict[str, Any]],
+        *,
+        model: str | None = None,
+        conversation: str = "",
+        turn: int | str = "",
+        purpose: str = "",
+        **params: Any,
+    ) -> Completion:
+        """One chat completion, from the cache when possible. Raises `ReplayMiss` or `LLMError`."""
+        model = model or self.config.model
+        if not model:
+            raise LLMError(
+                "no model: pass --model, set CONVODESK_MODEL or [llm] model in convodesk.toml",
+                attempts=0,
+                kind="config",
+            )
+        request_params = self.params_for(**params)
+        key = request_key(model, messages, request_params)
+        usage = self.accounting.of(conversation)
+        hit = self.cache.get(key)
+        if hit is not None:
+            usage.cache_hits += 1
+            self._count(usage, hit.response)
+            return Completion(cached=True, **hit.response.model_dump(exclude={"cost_known"}))
+        if self.cache.mode is CacheMode.REPLAY:
+            miss = self.cache.miss(
+                model,
+                messages,
+                request_params,
+                conversation=conversation,
+                turn=str(turn),
+                purpose=purpose,
+            )
+            self.misses.append(miss)
+            raise miss
+        response = await self._call(model, messages, request_params, usage)
+        usage.calls += 1
+        usage.latencies.append(response.latency)
+        self._count(usage, response)
+        self.cache.put(
+            CacheEntry(
+                key=key,
+                model=model,
+                messages=messages,
+                params=request_params,
+                conversation=conversation,
+                turn=str(turn),
+                purpose=purpose,
+                response=response,
+            )
+        )
+        return Completion(**response.model_dump(exclude={"cost_known"}))
+
+    def _count(self, usage: Usage, response: CachedResponse) -> None:
+        usage.prompt_tokens += response.prompt_tokens
+        usage.completion_tokens += response.completion_tokens
+        usage.cost += response.cost
+        if not response.cost_known and response.model not in usage.unpriced_models:
+            usage.unpriced_models.append(response.model)
+
+    def backoff(self, attempt: int) -> float:
+        """Exponential backoff with full jitter: spreads a burst of 429s instead of syncing it."""
+        ceiling = min(self.config.backoff_cap, self.config.backoff * 2**attempt)
+        return self._rng.uniform(ceiling / 2, ceiling)
+
+    async def _call(
+        self, model: str, messages: list[dict[str, Any]], params: dict[str, Any], usage: Usage
+    ) -> CachedResponse:
+        litellm = lazy.litellm()
+        retryable = lazy.retryable_errors()
+        extra = {"api_base": self.config.api_base, "api_key": self.config.api_key}
+        extra = {k: v for k, v in extra.items() if v}
+        attempts = self.config.retries + 1
+        last: BaseException | None = None
+        for attempt in range(attempts):
+            if attempt:
+                usage.retries += 1
+                await asyncio.sleep(self.backoff(attempt - 1))
+            usage.attempts += 1
+            async with self.semaphore:
+                started = time.perf_counter()
+                try:
+                    async with asyncio.timeout(self.config.timeout * 1.5 + 1):
+                        raw = await litellm.acompletion(
+                            model=model,
+                            messages=messages,
+                            timeout=self.config.timeout,
+                            num_retries=0,
+                            max_retries=0,
+                            **extra,
+                            **params,
+                        )
+                except TimeoutError as exc:  # our backstop fired: litellm's own timeout did not
+                    last = exc
+                    continue
+                except retryable as exc:
+                    last = exc
+                    continue
+                except Exception as exc:
+                    usage.failures += 1
+                    raise LLMError(
+                        f"{type(exc).__name__}: {_short(exc)}",
+                        attempts=attempt + 1,
+                        kind="permanent",
+                    ) from exc
+                latency = time.perf_counter() - started
+            return self._response(raw, model, latency)
+        usage.failures += 1
+        assert last is not None
+        raise LLMError(
+            f"gave up after {attempts} attempts: {type(last).__name__}: {_short(last)}",
+            attempts=attempts,
+            kind="transient",
+        ) from last
+
+    def _response(self, raw: Any, model: str, latency: float) -> CachedResponse:
+        choice = raw.choices[0] if raw.choices else None
+        text = (choice.message.content if choice is not None else None) or ""
+        usage = getattr(raw, "usage", None)
+        cost, known = 0.0, False
+        if model not in self._unpriced:
+            try:
+                cost = float(lazy.litellm().completion_cost(completion_response=raw) or 0.0)
+                known = True
+            except Exception:  # litellm raises for models missing from its price map
+                self._unpriced.add(model)
+        return CachedResponse(
+            text=text,
+            model=model,
+            prompt_tokens=int(getattr(usage, "prompt_tokens", 0) or 0),
+            completion_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
+            cost=cost,
+            cost_known=known,
+            latency=round(latency, 6),
+        )
+
+
+def _short(exc: BaseException, limit: int = 200) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,141 @@
+"""The LLM section of a suite report: calls, cache hits, tokens, cost, latency, persona
+errors and judge verdicts, as data (for --json) and as a rich renderable."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from .client import Usage
+from .judge import Verdict, tally
+
+
+class Latency(BaseModel):
+    mean: float = 0.0
+    p50: float = 0.0
+    p95: float = 0.0
+    max: float = 0.0
+
+
+class LLMReport(BaseModel):
+    calls: int
+    attempts: int
+    retries: int
+    failures: int
+    cache_hits: int
+    prompt_tokens: int
+    completion_tokens: int
+    cost: float
+    unpriced_models: list[str]
+    latency: Latency
+    persona_failures: dict[str, str] = Field(default_factory=dict)
+    fact_errors: dict[str, list[str]] = Field(default_factory=dict)
+    understanding_fallbacks: int = 0
+    verdicts: dict[str, list[Verdict]] = Field(default_factory=dict)
+    judged: dict[str, int] = Field(default_factory=dict)
+
+
+def latency(samples: list[float]) -> Latency:
+    if not samples:
+        return Latency()
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return Latency(
+        mean=statistics.fmean(ordered), p50=statistics.median(ordered), p95=p95, max=ordered[-1]
+    )
+
+
+def build_report(
+    usage: Usage,
+    conversations: Iterable[Any] = (),
+    verdicts: Mapping[str, list[Verdict]] | None = None,
+) -> LLMReport:
+    """`conversations` are the sim's `Conversation`s (persona, seed, actions, persona_error)."""
+    failures: dict[str, str] = {}
+    facts: dict[str, list[str]] = {}
+    fallbacks = 0
+    for c in conversations:
+        label = f"{c.persona.persona}#{c.seed}"
+        if c.persona_error:
+            failures[label] = c.persona_error
+        errors = [a.detail for a in c.actions if a.kind == "fact_error"]
+        if errors:
+            facts[label] = errors
+        fallbacks += sum(1 for s in c.state.slots.values() if s.source == "rules_fallback")
+    verdicts = dict(verdicts or {})
+    return LLMReport(
+        calls=usage.calls,
+        attempts=usage.attempts,
+        retries=usage.retries,
+        failures=usage.failures,
+        cache_hits=usage.cache_hits,
+        prompt_tokens=usage.prompt_tokens,
+        completion_tokens=usage.completion_tokens,
+        cost=usage.cost,
+        unpriced_models=usage.unpriced_models,
+        latency=latency(usage.latencies),
+        persona_failures=failures,
+        fact_errors=facts,
+        understanding_fallbacks=fallbacks,
+        verdicts=verdicts,
+        judged=tally(v for items in verdicts.values() for v in items),
+    )
+
+
+def render_report(report: LLMReport) -> Any:
+    """A rich renderable (rich is imported here, only when a report is drawn)."""
+    from rich.console import Group
+    from rich.table import Table
+
+    cost = f"${report.cost:.4f}"
+    if report.unpriced_models:
+        cost += f" (unknown for {', '.join(report.unpriced_models)})"
+    lat = report.latency
+    summary = Table(title="LLM usage", show_header=False, box=None)
+    summary.add_row(
+        "calls",
+        f"{report.calls} ({report.attempts} attempts, {report.retries} retries, {report.failures} failed)",
+    )
+    summary.add_row("cache hits", str(report.cache_hits))
+    summary.add_row(
+        "tokens",
+        f"{report.prompt_tokens + report.completion_tokens} ({report.prompt_tokens} in, {report.completion_tokens} out)",
+    )
+    summary.add_row("cost", cost)
+    summary.add_row(
+        "latency",
+        f"mean {lat.mean:.2f}s · p50 {lat.p50:.2f}s · p95 {lat.p95:.2f}s · max {lat.max:.2f}s",
+    )
+    if report.understanding_fallbacks:
+        summary.add_row(
+            "understanding",
+            f"{report.understanding_fallbacks} slot(s) filled by the rules fallback",
+        )
+    parts: list[Any] = [summary]
+    if report.persona_failures or report.fact_errors:
+        persona = Table(title="Persona errors (simulator, not flow)", show_lines=False)
+        persona.add_column("conversation")
+        persona.add_column("problem")
+        for label, problem in report.persona_failures.items():
+            persona.add_row(label, problem)
+        for label, errors in report.fact_errors.items():
+            for error in errors:
+                persona.add_row(label, error)
+        parts.append(persona)
+    if report.verdicts:
+        judged = Table(
+            title="Judge ({pass} pass, {fail} fail, {inconclusive} inconclusive)".format(
+                **report.judged
+            )
+        )
+        for column in ("conversation", "rubric item", "verdict", "reason"):
+            judged.add_column(column)
+        style = {"pass": "green", "fail": "red", "inconclusive": "yellow"}
+        for label, items in report.verdicts.items():
+            for v in items:
+                judged.add_row(label, v.item, f"[{style[v.verdict]}]{v.verdict}[/]", v.reason)
+        parts.append(judged)
+    return Group(*parts)

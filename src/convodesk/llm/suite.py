@@ -1,0 +1,168 @@
+"""What `simulate` and `test` need from the LLM layer, behind one object.
+
+The CLI turns its flags into `build_llm_options(...)` (which raises `OptionsError` for
+bad combinations: exit 2), then `LLMRun.create(options)` gives the driver factory, the
+understander and the judge for `run_suite`, and the report section afterwards. Nothing here
+imports litellm: a replay served from the cache never does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ValidationError
+
+from .cache import CacheMode, ResponseCache
+from .client import Accounting, LLMClient
+from .config import LLMConfig, resolve
+from .driver import llm_driver_factory
+from .judge import Judge, Verdict
+from .understanding import LLMUnderstander, PrecomputedUnderstander
+
+DEFAULT_CACHE_DIR = Path(".convodesk") / "llm-cache"
+
+
+class OptionsError(ValueError):
+    """A flag combination that cannot work; the CLI prints it and exits 2."""
+
+
+class LLMOptions(BaseModel):
+    config: LLMConfig
+    personas: bool
+    understanding: Literal["rules", "llm"]
+    judge: bool
+    cache_dir: Path
+    cache_mode: CacheMode
+
+
+def build_llm_options(
+    *,
+    model: str | None = None,
+    judge_model: str | None = None,
+    understanding: str = "rules",
+    concurrency: int | None = None,
+    cache_dir: Path | None = None,
+    replay: bool = False,
+    no_cache: bool = False,
+    project: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> LLMOptions | None:
+    """None means a fully offline run (the default): no LLM flag was given.
+
+    Personas are LLM-played only with an explicit `--model`, so a model configured in the
+    environment or convodesk.toml never turns an offline `test` into a paid one; that model is
+    used by `--understanding llm` and `--judge-model` when `--model` is absent.
+    """
+    if understanding not in ("rules", "llm"):
+        raise OptionsError(f"--understanding takes 'rules' or 'llm', got {understanding!r}")
+    if replay and no_cache:
+        raise OptionsError("--replay reads only the cache, so it cannot be used with --no-cache")
+    wants = model or judge_model or understanding == "llm"
+    if not wants:
+        if replay or no_cache:
+            raise OptionsError("--replay and --no-cache apply to LLM runs: add --model")
+        return None
+    try:
+        config = resolve(
+            project=project, env=env, model=model, judge_model=judge_model, concurrency=concurrency
+        )
+    except (ValidationError, ValueError) as exc:
+        raise OptionsError(f"LLM settings: {exc}".splitlines()[0]) from None
+    if understanding == "llm" and not config.model:
+        raise OptionsError(
+            "--understanding llm needs a model: --model, CONVODESK_MODEL or [llm] model in convodesk.toml"
+        )
+    if judge_model is None and config.judge_model is None:
+        config.judge_model = config.model
+    mode = CacheMode.REPLAY if replay else CacheMode.OFF if no_cache else CacheMode.READ_WRITE
+    return LLMOptions(
+        config=config,
+        personas=model is not None,
+        understanding="llm" if understanding == "llm" else "rules",
+        judge=bool(config.judge_model),
+        cache_dir=cache_dir or DEFAULT_CACHE_DIR,
+        cache_mode=mode,
+    )
+
+
+def conversation_label(persona: Any, seed: int) -> str:
+    """The id under which a conversation's calls are cached, counted and named on a miss."""
+    return f"{persona.persona}#{seed}"
+
+
+class LLMRun:
+    """One suite run's client, cache and accounting, and the pieces built on them."""
+
+    def __init__(self, options: LLMOptions) -> None:
+        self.options = options
+        self.cache = ResponseCache(options.cache_dir, options.cache_mode)
+        self.accounting = Accounting()
+        self.client = LLMClient(options.config, self.cache, accounting=self.accounting)
+        self.understander: PrecomputedUnderstander | None = None
+        if options.understanding == "llm":
+            llm = LLMUnderstander(self.client, model=options.config.understanding_model)
+            self.understander = PrecomputedUnderstander(llm)
+        self.judge = Judge(self.client, model=options.config.judge_model) if options.judge else None
+        self.verdicts: dict[str, list[Verdict]] = {}
+
+    @property
+    def replay_misses(self) -> list[str]:
+        """Every replay miss of the run, even those a runner caught: CI fails on any of them."""
+        return [str(miss) for miss in self.client.misses]
+
+    def runner_concurrency(self, requested: int, conversations: int) -> int:
+        """With LLM personas, `--concurrency` limits requests in flight (the client's semaphore),
+        so every conversation is started at once and waits only for the network."""
+        return max(requested, conversations) if self.options.personas else requested
+
+    def send_hook(self) -> Callable[[Any, str, str], Awaitable[Any]] | None:
+        """`await hook(session, text, conversation)` in place of `session.send(text)`, so the
+        LLM analysis is awaited before the synchronous turn; None with rule understanding."""
+        if self.understander is None:
+            return None
+        understander = self.understander
+
+        async def hook(session: Any, text: str, conversation: str) -> Any:
+            return await understander.send(session, text, conversation=conversation)
+
+        return hook
+
+    def driver_factory(self, reference_date: date) -> Callable[[Any, int, Any], Any] | None:
+        """For `run_suite(driver_factory=...)`; None keeps the scripted personas."""
+        if not self.options.personas:
+            return None
+        return llm_driver_factory(
+            self.client,
+            temperature=self.options.config.temperature,
+            reference_date=reference_date,
+        )
+
+    async def judge_all(self, conversations: Iterable[Any]) -> dict[str, list[Verdict]]:
+        """Judge every conversation whose persona carries rubric items (`expect.rubric`)."""
+        if self.judge is None:
+            return {}
+        judge = self.judge
+        jobs: list[tuple[str, Sequence[str], Any]] = []
+        for conversation in conversations:
+            rubric = list(getattr(conversation.persona.expect, "rubric", None) or [])
+            if rubric:
+                label = conversation_label(conversation.persona, conversation.seed)
+                jobs.append((label, rubric, conversation.state.transcript))
+        results = await asyncio.gather(
+            *(
+                judge.judge(rubric, transcript, conversation=label)
+                for label, rubric, transcript in jobs
+            )
+        )
+        self.verdicts = {
+            label: verdicts for (label, _, _), verdicts in zip(jobs, results, strict=True)
+        }
+        return self.verdicts
+
+    def judge_failed(self) -> bool:
+        """Exit 1 when a rubric item failed; inconclusive items are reported, not passed."""
+        return any(v.verdict == "fail" for verdicts in self.verdicts.values() for v in verdicts)

@@ -1,0 +1,264 @@
+"""LLM understanding: slot extraction with a JSON schema derived from the flow.
+
+The schema lists only the flow's declared slots, each with its type (enum values, integers
+within min/max, emails...), so a reply can only fill slots the flow has, with values of
+their types; pydantic rejects anything else. An invalid reply is retried once, then the
+rule-based understanding takes over and the Analysis records why (`source`, `note`).
+Safety flags always come from the rules, so they never depend on a model's mood.
+
+The engine's `Session.send` is synchronous. `PrecomputedUnderstander` bridges the two: the
+runner awaits the LLM analysis first, then hands it to the session for that one call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
+
+from convodesk.runtime.model import TIMELINE_VALUES, Flow, Slot
+from convodesk.runtime.session import Session
+from convodesk.runtime.state import Turn
+from convodesk.runtime.understanding import (
+    Analysis,
+    Extraction,
+    RuleUnderstander,
+    Understander,
+)
+
+from .client import LLMClient, LLMError
+from .jsonreply import InvalidReply, ask_json
+
+Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", to_lower=True)]
+Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9 ().-]{6,24}$")]
+FALLBACK_SOURCE = "rules_fallback"
+
+
+def slot_type(slot: Slot) -> Any:
+    """The Python type whose JSON schema the model must follow for this slot."""
+    kind = slot.type
+    if kind == "integer":
+        return Annotated[int, Field(ge=slot.min, le=slot.max)]
+    if kind in ("number", "money"):
+        return Annotated[float, Field(ge=slot.min, le=slot.max)]
+    if kind == "email":
+        return Email
+    if kind == "phone":
+        return Phone
+    if kind in ("enum", "timeline"):
+        values = tuple(slot.values) or TIMELINE_VALUES
+        return Literal[values]  # type: ignore[valid-type]
+    if kind == "list":
+        return list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]]
+    if kind == "boolean":
+        return bool
+    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def reply_model(flow: Flow) -> type[BaseModel]:
+    """A pydantic model of a valid reply for `flow` (aliases keep odd slot names safe)."""
+    strict = ConfigDict(extra="forbid", populate_by_name=False)
+    fields: dict[str, Any] = {}
+    for index, (name, slot) in enumerate(flow.slots.items()):
+        description = slot.description or (slot.ask or name.replace("_", " "))
+        fields[f"s{index}"] = (
+            slot_type(slot) | None,
+            Field(default=None, alias=name, description=description),
+        )
+    slots = create_model(f"{flow.flow}_slots", __config__=strict, **fields)
+    names = tuple(flow.slots) or ("",)
+    slot_name = Literal[names]  # type: ignore[valid-type]
+    return create_model(
+        "Understanding",
+        __config__=ConfigDict(extra="forbid"),
+        slots=(slots, Field(default_factory=slots)),
+        questions=(list[str], Field(default_factory=list)),
+        wants_human=(bool, False),
+        declined=(list[slot_name], Field(default_factory=list)),  # type: ignore[valid-type]
+        corrections=(list[slot_name], Field(default_factory=list)),  # type: ignore[valid-type]
+    )
+
+
+SYSTEM = """You read one message a website visitor sent to {bot}, a B2B sales assistant, \
+and extract facts for lead qualification. Reply with one JSON object that follows this \
+JSON schema, and nothing else:
+{schema}
+
+Rules:
+- "slots": set a slot only when the message states its value; leave it null otherwise. \
+Never guess. Use only the listed enum values. Numbers are plain numbers (250, not "250+").
+- The assistant just asked for: {expecting}. A bare answer ("500", "next month") fills those.
+- Already known: {filled}. Put a slot in "corrections" only if the message changes one of them.
+- Timelines are relative to today, {today}.
+- "questions": the visitor's questions to the assistant, verbatim.
+- "wants_human": true only if they ask for a person.
+- "declined": slots the assistant asked for that the visitor refuses to give."""
+
+
+class LLMUnderstander:
+    """An `Understander` backed by a model, with the rule-based one as its safety net."""
+
+    def __init__(
+        self,
+        client: LLMClient,
+        *,
+        model: str | None = None,
+        rules: Understander | None = None,
+    ) -> None:
+        self.client = client
+        self.model = model
+        self.rules: Understander = rules or RuleUnderstander()
+        self._models: dict[int, tuple[Flow, type[BaseModel], str]] = {}
+
+    def _schema(self, flow: Flow) -> tuple[type[BaseModel], str]:
+        known = self._models.get(id(flow))
+        if known is None or known[0] is not flow:
+            model = reply_model(flow)
+            schema = json.dumps(model.model_json_schema(by_alias=True), separators=(",", ":"))
+            known = self._models[id(flow)] = (flow, model, schema)
+        return known[1], known[2]
+
+    def messages(
+        self, text: str, flow: Flow, expecting: list[str], filled: Mapping[str, Any], today: date
+    ) -> list[dict[str, Any]]:
+        _, schema = self._schema(flow)
+        system = SYSTEM.format(
+            bot=flow.bot.name,
+            schema=schema,
+            expecting=", ".join(expecting) or "nothing in particular",
+            filled=json.dumps(dict(filled), sort_keys=True, default=str) if filled else "nothing",
+            today=today.isoformat(),
+        )
+        return [{"role": "system", "content": system}, {"role": "user", "content": text}]
+
+    async def analyze_async(
+        self,
+        text: str,
+        flow: Flow,
+        expecting: list[str],
+        filled: Mapping[str, Any],
+        reference_date: date,
+        *,
+        conversation: str = "",
+        turn: int | str = "",
+    ) -> Analysis:
+        """Never raises for model trouble (falls back to rules); a `ReplayMiss` does propagate."""
+        rules = self.rules.analyze(text, flow, expecting, filled, reference_date)
+        model, _ = self._schema(flow)
+        try:
+            reply = await ask_json(
+                self.client,
+                self.messages(text, flow, expecting, filled, reference_date),
+                model,
+                llm_model=self.model,
+                conversation=conversation,
+                turn=turn,
+                purpose="understanding",
+                temperature=0,
+            )
+        except (InvalidReply, LLMError) as exc:
+            kind = "invalid output twice" if isinstance(exc, InvalidReply) else "call failed"
+            rules.source = FALLBACK_SOURCE
+            rules.note = f"LLM understanding {kind} ({exc}); rule-based understanding used"
+            return rules
+        return self._analysis(text, flow, reply, rules.flags)
+
+    @staticmethod
+    def _analysis(text: str, flow: Flow, reply: Any, flags: list[str]) -> Analysis:
+        corrections = set(reply.corrections)
+        extractions = []
+        for name, value in reply.slots.model_dump(by_alias=True).items():
+            if value is None or name not in flow.slots:
+                continue
+            if flow.slots[name].type == "list":
+                value = [item.lower() for item in value]
+            extractions.append(
+                Extraction(slot=name, value=value, raw=str(value), correction=name in corrections)
+            )
+        return Analysis(
+            text=text,
+            extractions=extractions,
+            questions=[q for q in reply.questions if q.strip()],
+            wants_human=reply.wants_human,
+            declined=list(dict.fromkeys(reply.declined)),
+            correction=bool(corrections),
+            flags=list(flags),
+            source="llm",
+        )
+
+    def analyze(
+        self,
+        text: str,
+        flow: Flow,
+        expecting: list[str],
+        filled: Mapping[str, Any],
+        reference_date: date,
+    ) -> Analysis:
+        """Synchronous use outside an event loop (a REPL, a worker thread); suites use
+        `PrecomputedUnderstander` instead so calls overlap."""
+        return asyncio.run(self.analyze_async(text, flow, expecting, filled, reference_date))
+
+
+_pending: ContextVar[Analysis | None] = ContextVar("convodesk_llm_analysis", default=None)
+
+
+class PrecomputedUnderstander:
+    """The engine's understander during an LLM run: returns the analysis awaited just before.
+
+    The analysis travels in a ContextVar set around one `session.send`, so one engine can be
+    shared by many concurrent conversations (tasks and threads each see their own).
+    """
+
+    def __init__(self, llm: LLMUnderstander) -> None:
+        self.llm = llm
+
+    @contextmanager
+    def primed(self, analysis: Analysis) -> Iterator[None]:
+        token = _pending.set(analysis)
+        try:
+            yield
+        finally:
+            _pending.reset(token)
+
+    def analyze(
+        self,
+        text: str,
+        flow: Flow,
+        expecting: list[str],
+        filled: Mapping[str, Any],
+        reference_date: date,
+    ) -> Analysis:
+        analysis = _pending.get()
+        if analysis is not None and analysis.text == text:
+            return analysis
+        fallback = self.llm.rules.analyze(text, flow, expecting, filled, reference_date)
+        fallback.source = FALLBACK_SOURCE
+        fallback.note = (
+            "no LLM analysis was prepared for this message; rule-based understanding used"
+        )
+        return fallback
+
+    async def send(self, session: Session, text: str, *, conversation: str = "") -> Turn:
+        """`session.send(text)` with the LLM's analysis of exactly what the session will see."""
+        if session.done:
+            return session.send(text)
+        text = text if isinstance(text, str) else str(text)
+        seen = text[: session.flow.bot.max_message_chars]
+        state = session.state
+        analysis = await self.llm.analyze_async(
+            seen,
+            session.flow,
+            list(state.waiting),
+            state.values(),
+            date.fromisoformat(state.reference_date),
+            conversation=conversation,
+            turn=state.turn + 1,
+        )
+        with self.primed(analysis):
+            return session.send(text)
