@@ -1,0 +1,1 @@
+"""One screen per studio mode, plus the help overlay."""

@@ -1,0 +1,224 @@
+"""Editor: the flow's YAML, validated as you type, with an outline and every problem by line."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Static, TextArea
+
+from convodesk.runtime.loader import LoadedFlow
+
+from ..syntax import yaml_language
+from ..widgets.outline import Outline
+from ..widgets.problems import ProblemList
+
+if TYPE_CHECKING:
+    from ..app import StudioApp
+
+
+class EditorScreen(Screen[None]):
+    """Validation runs in a thread worker after a pause in typing, so keystrokes never wait."""
+
+    CSS_PATH = "editor.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save"),
+        Binding("ctrl+r", "reload", "Reload"),
+        Binding("f8", "next_problem", "Next problem"),
+        Binding("ctrl+o", "focus('outline')", "Outline", show=False),
+        Binding("ctrl+e", "focus('source')", "Edit", show=False),
+    ]
+
+    @dataclass
+    class Validated(Message):
+        """Posted after every validation, for the status line and for tests."""
+
+        loaded: LoadedFlow
+        text: str
+        generation: int
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._generation = 0
+        self._debounce: Timer | None = None
+        self._disk_mtime: float | None = None
+        self._warned_disk = False
+
+    @property
+    def studio(self) -> StudioApp:
+        return cast("StudioApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        ws = self.studio.workspace
+        yield Header()
+        yield Static(id="status", classes="status-line")
+        with Horizontal(id="main"):
+            yield Outline(id="outline")
+            yield TextArea(
+                ws.text,
+                id="source",
+                language=yaml_language(),
+                show_line_numbers=True,
+                tab_behavior="indent",
+                soft_wrap=False,
+            )
+        yield ProblemList(id="problems")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Editor"
+        self.query_one("#outline").border_title = "Outline"
+        self.query_one("#problems").border_title = "Problems"
+        self.query_one("#source").border_title = self.studio.workspace.file
+        self.query_one(TextArea).focus()
+        self._remember_disk()
+        self._start_validation()
+        self.watch_disk()
+
+    # -- validation -------------------------------------------------------------------------
+
+    @on(TextArea.Changed, "#source")
+    def _edited(self, event: TextArea.Changed) -> None:
+        self.studio.workspace.text = event.text_area.text
+        self._generation += 1
+        self._show_status()
+        if self._debounce is not None:
+            self._debounce.stop()
+        # A zero-delay timer never fires in Textual, so keep the debounce strictly positive.
+        delay = max(self.studio.validate_delay, 0.001)
+        self._debounce = self.set_timer(delay, self._start_validation)
+
+    def _start_validation(self) -> None:
+        self._validate(self.studio.workspace.text, self._generation)
+
+    @work(thread=True, exclusive=True, group="validate")
+    def _validate(self, text: str, generation: int) -> None:
+        loaded = self.studio.workspace.validate(text)
+        self.post_message(self.Validated(loaded, text, generation))
+
+    def on_editor_screen_validated(self, event: EditorScreen.Validated) -> None:
+        ws = self.studio.workspace
+        if event.generation != self._generation:
+            return  # the text changed again while this ran; a newer result is coming
+        ws.accept(event.text, event.loaded)
+        self.query_one(ProblemList).show(event.loaded.problems)
+        outline = ws.last_valid
+        if outline is not None:
+            self.query_one(Outline).show(outline, stale=event.loaded.flow is None)
+        self._show_status()
+
+    def _show_status(self) -> None:
+        ws = self.studio.workspace
+        loaded = ws.loaded if ws.loaded_text == ws.text else None
+        name = ws.flow_path.name + (" ● modified" if ws.dirty else "")
+        if loaded is None:
+            verdict = "[dim]checking…[/]"
+        elif loaded.errors:
+            verdict = f"[b red]{len(loaded.errors)} error(s)[/]"
+        else:
+            verdict = "[b green]valid[/]"
+        if loaded is not None and loaded.warnings:
+            verdict += f" · [yellow]{len(loaded.warnings)} warning(s)[/]"
+        self.query_one("#status", Static).update(f"{name}  ·  {verdict}")
+
+    # -- navigation -------------------------------------------------------------------------
+
+    def goto(self, line: int, col: int) -> None:
+        """Put the cursor at a 1-based position and scroll it into the middle of the view."""
+        area = self.query_one(TextArea)
+        row = max(0, min(line - 1, area.document.line_count - 1))
+        area.move_cursor((row, max(0, col - 1)), center=True)
+        area.focus()
+
+    @on(ProblemList.Jump)
+    @on(Outline.Jump)
+    def _jump(self, event: ProblemList.Jump | Outline.Jump) -> None:
+        self.goto(event.line, event.col)
+
+    def action_next_problem(self) -> None:
+        """The first problem below the cursor, wrapping to the top."""
+        ws = self.studio.workspace
+        if ws.loaded is None or not ws.loaded.problems:
+            self.notify("No problems.", timeout=2)
+            return
+        row = self.query_one(TextArea).cursor_location[0] + 1
+        ordered = sorted(ws.loaded.problems, key=lambda p: (p.line, p.col))
+        target = next((p for p in ordered if p.line > row), ordered[0])
+        self.goto(target.line, target.col)
+        self.notify(target.message, title=f"line {target.line}", timeout=4)
+
+    # -- files ------------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        ws = self.studio.workspace
+        try:
+            ws.save()
+        except OSError as exc:
+            self.notify(f"Could not save: {exc.strerror}", severity="error")
+            return
+        self._remember_disk()
+        self._show_status()
+        self.notify(f"Saved {ws.flow_path.name}", timeout=2)
+
+    def action_reload(self) -> None:
+        self._load_from_disk("Reloaded from disk")
+
+    def _load_from_disk(self, note: str) -> None:
+        from convodesk.runtime.problems import LoadError
+
+        ws = self.studio.workspace
+        try:
+            from convodesk.runtime.loader import read_text
+
+            text = read_text(ws.flow_path)
+        except LoadError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        ws.saved_text = text
+        self._remember_disk()
+        self._warned_disk = False
+        area = self.query_one(TextArea)
+        if area.text != text:
+            area.load_text(text)  # posts Changed, which revalidates
+        self._show_status()
+        self.notify(note, timeout=3)
+
+    def _remember_disk(self) -> None:
+        try:
+            self._disk_mtime = self.studio.workspace.flow_path.stat().st_mtime
+        except OSError:
+            self._disk_mtime = None
+
+    @work(exclusive=True, group="watch-file")
+    async def watch_disk(self) -> None:
+        """Poll the file's mtime: pick up outside edits, but never drop unsaved ones silently."""
+        ws = self.studio.workspace
+        while True:
+            await asyncio.sleep(self.studio.watch_interval)
+            try:
+                mtime = ws.flow_path.stat().st_mtime
+            except OSError:
+                continue
+            if mtime == self._disk_mtime:
+                continue
+            on_disk = ws.flow_path.read_text(encoding="utf-8")
+            if on_disk == ws.saved_text:
+                self._disk_mtime = mtime
+            elif not ws.dirty:
+                self._load_from_disk(f"{ws.flow_path.name} changed on disk: reloaded")
+            elif not self._warned_disk:
+                self._warned_disk = True
+                self.notify(
+                    f"{ws.flow_path.name} changed on disk. ctrl+r reloads it (your edits are lost); "
+                    "ctrl+s keeps yours.",
+                    severity="warning",
+                    timeout=8,
+                )

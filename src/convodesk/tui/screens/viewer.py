@@ -1,0 +1,52 @@
+"""A full-screen reader for a transcript or its snapshot diff, with accept on the diff."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.syntax import Syntax
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+
+class TextViewer(ModalScreen[bool]):
+    """Dismisses with True when the user accepts (diff view only), False otherwise."""
+
+    CSS_PATH = "viewer.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close"),
+        Binding("q", "close", "Close", show=False),
+        Binding("a", "accept", "Accept snapshot"),
+    ]
+
+    def __init__(self, title: str, text: str, lexer: str, *, can_accept: bool = False) -> None:
+        super().__init__()
+        self.title_text = title
+        self.text = text
+        self.lexer = lexer
+        self.can_accept = can_accept
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="viewer"):
+            yield Static(Syntax(self.text, self.lexer, theme="ansi_dark", word_wrap=True))
+        yield Footer()
+
+    def on_mount(self) -> None:
+        viewer = self.query_one("#viewer")
+        viewer.border_title = self.title_text
+        viewer.border_subtitle = (
+            "a accepts this run as the snapshot · Esc closes" if self.can_accept else "Esc closes"
+        )
+        viewer.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.can_accept if action == "accept" else True
+
+    def action_accept(self) -> None:
+        self.dismiss(True)
+
+    def action_close(self) -> None:
+        self.dismiss(False)

@@ -1,0 +1,1 @@
+"""Studio widgets; each posts small dataclass messages nested in its own class."""

@@ -1,0 +1,87 @@
+"""Playground: a conversation against the editor's current (unsaved) text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, Static, TextArea
+
+from convodesk.tui.screens.playground import PlaygroundScreen
+from convodesk.tui.widgets.chat import ChatLog
+
+from .conftest import SIZE, make_app, plain, wait_for
+
+
+def _chat_text(screen: PlaygroundScreen) -> str:
+    return "\n".join(plain(s) for s in screen.query_one(ChatLog).query(Static))
+
+
+async def _say(pilot, screen: PlaygroundScreen, text: str) -> None:  # type: ignore[no-untyped-def]
+    before = len(screen.query_one(ChatLog).children)
+    say = screen.query_one(Input)
+    say.value = text
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: len(screen.query_one(ChatLog).children) > before + 1)
+
+
+async def test_play_a_conversation_to_a_route(project: Path) -> None:
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        screen = app.screen
+        assert isinstance(screen, PlaygroundScreen)
+        await wait_for(pilot, lambda: screen.session is not None)
+        assert "AI assistant" in _chat_text(screen)
+
+        await _say(
+            pilot,
+            screen,
+            "We're struggling with spreadsheets at our 1200 person manufacturer in Chicago",
+        )
+        assert screen.session is not None
+        assert screen.session.slots["company_size"] == 1200
+        panel = plain(screen.query_one("#panel", Static))
+        assert "company_size" in panel and "fit" in panel and "if it ended now" in panel
+
+        for text in (
+            "spreadsheets and email",
+            "this quarter",
+            "about 120k a year",
+            "our CFO and IT lead",
+        ):
+            await _say(pilot, screen, text)
+        await _say(pilot, screen, "jen@acme-industrial.com")
+        await wait_for(pilot, lambda: screen.session is not None and screen.session.done)
+        assert screen.session.outcome is not None
+        assert "Conversation over" in _chat_text(screen)
+        assert screen.query_one(Input).disabled
+
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: screen.session is not None and not screen.session.done)
+        assert screen.session.state.turn == 0
+
+
+async def test_playground_runs_the_editors_unsaved_text(project: Path) -> None:
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.workspace.loaded is not None)
+        area = app.screen.query_one(TextArea)
+        area.text = area.text.replace("name: Ava", "name: Zed")
+        await pilot.press("f3")
+        screen = app.screen
+        assert isinstance(screen, PlaygroundScreen)
+        await wait_for(pilot, lambda: screen.session is not None)
+        assert screen.session.flow.bot.name == "Zed"
+        assert "(unsaved)" in plain(screen.query_one("#status", Static))
+
+
+async def test_broken_flow_says_so_instead_of_playing(project: Path) -> None:
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        area = app.screen.query_one(TextArea)
+        area.text = area.text.replace("ask: current_tool", "ask: nope")
+        await pilot.press("f3")
+        screen = app.screen
+        assert isinstance(screen, PlaygroundScreen)
+        await wait_for(pilot, lambda: "cannot run" in _chat_text(screen))
+        assert screen.session is None and screen.query_one(Input).disabled
