@@ -1,0 +1,92 @@
+"""A corpus of malformed personas: `simulate` and `test` exit 2 with `file:line:col: message`
+for each, every problem at once, and no traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import DATA, FLOW_PATH, ROOT, note
+
+BROKEN = DATA / "broken_personas"
+
+# file -> (line, col, words the message must contain)
+EXPECTED: dict[str, tuple[int, int, str]] = {
+    "01_bad_yaml.yaml": (3, 7, "YAML syntax error: expected ',' or ']'"),
+    "02_wrong_type.yaml": (4, 17, "profile.company_size: expected a whole number, got 'lots'"),
+    "03_unknown_expected_slot.yaml": (4, 11, "flow 'saas_inbound' has no slot 'company_sise'"),
+    "04_unknown_route.yaml": (
+        3,
+        10,
+        "must be one of 'warm', 'lukewarm', 'nurture' or 'disqualify'",
+    ),
+    "05_duplicate_key.yaml": (
+        4,
+        3,
+        "'name' is defined twice in the same block (line 3 and line 4)",
+    ),
+    "06_unknown_top_key.yaml": (4, 1, "unknown key 'behaviour' (did you mean 'behavior'?)"),
+    "07_volunteer_unknown_fact.yaml": (4, 16, "'company_size' is not in profile or facts"),
+    "08_unknown_check.yaml": (3, 11, "unknown check 'vibes'"),
+    "09_top_level_list.yaml": (1, 1, "expected a mapping of keys to values at the top, got a list"),
+    "10_empty.yaml": (1, 1, "file is empty"),
+    "11_bad_persona_id.yaml": (1, 10, "may only use letters, digits"),
+    "12_patience_zero.yaml": (3, 13, "greater than or equal to 1, got 0"),
+    "13_python_tag.yaml": (2, 10, "YAML tag 'tag:yaml.org,2002:python/object/apply:os.system'"),
+    "14_tab_indent.yaml": (3, 1, "found character '\\t'"),
+    "15_bad_verbosity.yaml": (3, 14, "must be one of 'terse', 'normal' or 'chatty', got 'loud'"),
+    "16_not_utf8.yaml": (3, 13, "file is not UTF-8 text"),
+}
+
+
+def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "from convodesk.cli.app import main; main()", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"},
+    )
+
+
+def test_corpus_is_complete() -> None:
+    assert sorted(p.name for p in BROKEN.glob("*.yaml")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_simulate_refuses_with_position(name: str) -> None:
+    line, col, words = EXPECTED[name]
+    result = cli("simulate", FLOW_PATH, BROKEN / name)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    first = result.stderr.splitlines()[0]
+    assert first.startswith(f"{BROKEN / name}:{line}:{col}: "), first
+    assert words in first, first
+    note("broken_files")
+
+
+def test_suite_reports_every_broken_persona_at_once(tmp_path: Path) -> None:
+    result = cli("test", FLOW_PATH, "--personas", BROKEN, "--out", tmp_path / "t")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    for name, (line, col, words) in EXPECTED.items():
+        hits = [x for x in result.stderr.splitlines() if x.startswith(f"{BROKEN / name}:")]
+        assert hits and hits[0].startswith(f"{BROKEN / name}:{line}:{col}: "), (name, hits)
+        assert words in hits[0]
+    assert not (tmp_path / "t").exists(), "nothing runs, so nothing is written"
+
+
+def test_huge_persona_is_refused(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.yaml"
+    huge.write_text(
+        "persona: huge\nfacts:\n" + "".join(f"  f{i}: [a, b, c]\n" for i in range(60_000))
+    )
+    result = cli("simulate", FLOW_PATH, huge)
+    assert result.returncode == 2, result.stderr[-500:]
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"{huge}:"), result.stderr[:200]
+    note("broken_files")
