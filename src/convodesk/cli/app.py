@@ -73,3 +73,7 @@ def main() -> None:
     except LoadError as exc:
         report(exc.problems)
         sys.exit(Exit.BAD_INPUT)
+
+
+if __name__ == "__main__":
+    main()

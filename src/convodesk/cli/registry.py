@@ -21,10 +21,4 @@ COMMAND_MODULES = (
 
 def register_all(app: typer.Typer) -> None:
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"{__package__}.{name}")
-        except ModuleNotFoundError as exc:  # TEMPORARY while modules land; made static at integration
-            if exc.name != f"{__package__}.{name}":
-                raise
-            continue
-        module.register(app)
+        importlib.import_module(f"{__package__}.{name}").register(app)

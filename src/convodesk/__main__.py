@@ -1,0 +1,5 @@
+"""`python -m convodesk` is the `convodesk` command."""
+
+from convodesk.cli.app import main
+
+main()
