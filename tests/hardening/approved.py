@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 from convodesk.runtime.model import Flow
+from convodesk.runtime.session import question_part
 
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+_LEADING = re.compile(r"^(?:\{[^{}]*\}\s*)+")
 
 
 def flow_templates(flow: Flow) -> list[str]:
@@ -16,6 +18,9 @@ def flow_templates(flow: Flow) -> list[str]:
     for slot in flow.slots.values():
         out += [slot.ask or "", slot.reask or ""]
     out += [step.say or "" for step in flow.steps]
+    # A re-ask or a question repeated after an answer says only the question part, and the
+    # disclosure placeholder is empty after the opening.
+    out += [_LEADING.sub("", question_part(step.say)) for step in flow.steps if step.say]
     out += [entry.answer for entry in flow.knowledge]
     out += [route.say or "" for route in flow.routes]
     out += [rule.say or "" for rule in flow.disqualify]

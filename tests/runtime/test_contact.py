@@ -31,3 +31,17 @@ def test_phones(text: str) -> None:
 )
 def test_not_phones(text: str) -> None:
     assert find_phones(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "budget 1 200 000 EUR",
+        "€ 1 200 000 for the year",
+        "order 12345678 never arrived",
+        "our invoice #98765432 is wrong",
+        "we have 1 250 000 records",
+    ],
+)
+def test_amounts_and_references_are_not_phone_numbers(text: str) -> None:
+    assert find_phones(text) == []

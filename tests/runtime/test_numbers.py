@@ -65,3 +65,32 @@ def test_spans_point_into_the_text() -> None:
 
 def test_integer_rounds_half_up() -> None:
     assert [s.integer for s in find_numbers("2 to 3 people, 5-10 seats")] == [3, 8]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "kind"),
+    [
+        ("a few thousand", 3000, "approx"),
+        ("several hundred", 500, "approx"),  # "several" reads as 5: see the numbers module
+        ("a couple hundred", 200, "approx"),
+        ("two and a half thousand", 2500, "exact"),
+        ("one and a half million", 1_500_000, "exact"),
+        ("half a million", 500_000, "exact"),
+        ("1.000 employees", 1000, "exact"),  # European grouping
+        ("2.500.000", 2_500_000, "exact"),
+        ("300ish", 300, "approx"),
+        ("300-ish people", 300, "approx"),
+        ("2kish", 2000, "approx"),
+    ],
+)
+def test_vague_grouped_and_ish_counts(text: str, value: float, kind: str) -> None:
+    assert _one(text) == (value, kind)
+
+
+@pytest.mark.parametrize("text", ["a few tools", "several offices", "half of them", "a couple"])
+def test_vague_words_alone_are_not_counts(text: str) -> None:
+    assert find_numbers(text) == []
+
+
+def test_decimals_stay_decimals() -> None:
+    assert [s.value for s in find_numbers("1.5k, 2.50, 10.2")] == [1500, 2.5, 10.2]

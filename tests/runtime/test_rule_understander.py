@@ -142,7 +142,7 @@ def test_contact_digits_and_dates_never_fill_counts() -> None:
 
 def test_private_is_not_a_refusal() -> None:
     assert extract("we use a private cloud", ["current_tool"]) == {
-        "current_tool": "we use a private cloud"
+        "current_tool": "a private cloud"
     }
 
 
@@ -155,3 +155,30 @@ def test_hostile_inputs_stay_fast(text: str) -> None:
     started = time.perf_counter()
     RuleUnderstander().analyze(text, FLOW, ["company_size", "budget", "pain"], {}, REF)
     assert time.perf_counter() - started < 0.5
+
+
+@pytest.mark.parametrize(
+    ("text", "slot", "value"),
+    [
+        ("So Relay stores our checklists in the cloud.", "industry", None),  # a verb here
+        ("Add it to our email distribution list", "industry", None),
+        ("We have 40 retail stores", "industry", "retail"),
+        ("We're a distribution company", "industry", "logistics"),
+        ("I'm the product owner for ops tooling", "seniority", "individual"),
+        ("I'm the business owner", "seniority", "executive"),
+    ],
+)
+def test_short_synonyms_need_their_context(text: str, slot: str, value: Any) -> None:
+    assert extract(text).get(slot) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "email"),
+    [
+        ("bo@wrong.com. Wait, no, actually it's bo@right.com.", "bo@right.com"),
+        ("actually use bo@right.com instead of bo@wrong.com", "bo@right.com"),
+        ("bo@first.com, or cc anna@second.com", "bo@first.com"),
+    ],
+)
+def test_a_corrected_email_takes_the_address_meant(text: str, email: str) -> None:
+    assert extract(text, ["email"], {"email": "bo@old.com"})["email"] == email

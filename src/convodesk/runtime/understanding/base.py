@@ -19,6 +19,8 @@ class Extraction:
     raw: str = ""
     correction: bool = False
     confidence: float = 1.0
+    # Where in the statements the value came from, so a text answer can leave those words out.
+    spans: list[tuple[int, int]] = field(default_factory=list, repr=False, compare=False)
 
 
 @dataclass

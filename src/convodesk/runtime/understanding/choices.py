@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from functools import lru_cache
 
 _YES = re.compile(
     r"^\s*(yes|yeah|yep|yup|ya|sure|correct|absolutely|definitely|of course|certainly|"
@@ -15,10 +14,12 @@ _NO = re.compile(
     r"^\s*(no|nope|nah|not really|not at all|we don'?t|i don'?t|negative|never|n)\b(?!\s+(?:problem|worries|rush))",
     re.I,
 )
-_LIST_SPLIT = re.compile(r"\s*(?:,|;|/|&|\+|\band\b|\bplus\b|\balso\b|\bas well as\b)\s*", re.I)
+_LIST_SPLIT = re.compile(
+    r"\s*(?:,|;|/|&|\+|[.!?]\s+|\band\b|\bplus\b|\balso\b|\bas well as\b)\s*", re.I
+)
 _LEAD_IN = re.compile(
     r"^(?:it(?:'ll| will)? be|that(?:'d| would)? be|probably|maybe|likely|mostly|mainly|just|only|"
-    r"there(?:'s| is| are)|we have|involved are|the team is|myself and)\s+",
+    r"there(?:'s| is| are)|we have|involved are|the team is|myself and|it'?s|it is)\s+",
     re.I,
 )
 _TRAILING = re.compile(
@@ -30,18 +31,52 @@ _FILLER = re.compile(
     r"^(?:well|um+|uh+|so|hmm+|honestly|basically|ok(?:ay)?|right|yeah|oh)[,.!\s]+", re.I
 )
 _TRIVIAL = re.compile(
-    r"^(?:yes|no|ok(?:ay)?|hi|hello|hey|sure|thanks|thank you|k|yep|nope|\W*)$", re.I
+    r"^(?:yes|no|ok(?:ay)?|hi|hello|hey|sure(?: thing)?|thanks|thank you|k|yep|nope|"
+    r"(?:good|great|fair) question|happy to (?:share|help)|sounds good|great|got it|of course|"
+    r"no problem|cool|perfect|right|well|\W*)$",
+    re.I,
 )
-_ME = re.compile(r"^(?:me|myself|i|just me|only me|me only|i am|i'm|i do)$", re.I)
+# The buyer alone decides: "just me", "it's only me for now"; "nobody else" adds no one.
+_ME = re.compile(
+    r"^(?:it'?s |that'?s )?(?:just |only )?(?:me|myself|i|me only|i am|i'm|i do)(?: for now| alone)?$",
+    re.I,
+)
+_NOBODY = re.compile(
+    r"^(?:nobody|no one|no-one|noone|none|nobody at all)(?: else)?(?: for now)?$", re.I
+)
+_QUOTES = re.compile(r"[\"“”‘’]|(?<!\w)'|'(?!\w)")
 
 
-@lru_cache(maxsize=512)
-def _phrase_regex(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    ordered = sorted(
-        {p.lower().replace("_", " ") for p in phrases if p.strip()}, key=len, reverse=True
-    )
-    body = "|".join(re.escape(p).replace(r"\ ", r"[\s_-]+") for p in ordered)
-    return re.compile(rf"(?<![\w])(?:{body})(?![\w])", re.I)
+# A phrase denied just before it ("not a student", "used to be a customer", "isn't urgent")
+# names nothing. "not only/just" and "not before/until" are not denials of what follows.
+_DENIAL = re.compile(
+    r"\b(?:not(?!\s+(?:only|just|before|until|till|later|sooner|earlier)\b)|no longer|never|"
+    r"used to|formerly|former|previously|isn'?t|aren'?t|wasn'?t|weren'?t|don'?t|doesn'?t|"
+    r"didn'?t|haven'?t|hasn'?t|rather than|instead of)(?:\s+[\w'-]+){0,3}\s+$",
+    re.I,
+)
+_CLAUSE_BREAK = re.compile(r".*(?:[.;:!?,]|\bbut\b|\bhowever\b)", re.I | re.S)
+
+
+def denied(text: str, start: int) -> bool:
+    """Whether a negation in the same clause, at most three words back, denies text[start:]."""
+    before = text[max(0, start - 60) : start]
+    clause = _CLAUSE_BREAK.match(before)
+    return bool(_DENIAL.search(before[clause.end() :] if clause else before))
+
+
+def _phrase_pattern(phrase: str) -> str:
+    """A phrase in capitals ("US", "U.S.") matches only in capitals, so "us" the pronoun is not
+    "US" the country; every other phrase matches in any case."""
+    body = re.escape(phrase).replace(r"\ ", r"[\s_-]+")
+    if any(c.isalpha() for c in phrase) and phrase == phrase.upper():
+        return f"(?-i:{body})"
+    return body.lower()
+
+
+def _normal(phrase: str) -> str:
+    phrase = phrase.strip().replace("_", " ")
+    return phrase if phrase == phrase.upper() else phrase.lower()
 
 
 class PhraseTable:
@@ -49,18 +84,42 @@ class PhraseTable:
 
     def __init__(self, table: Mapping[str, Sequence[str]]) -> None:
         pairs = sorted(
-            {
-                (p.lower().replace("_", " "), value)
-                for value, phrases in table.items()
-                for p in phrases
-                if p.strip()
-            },
-            key=lambda pair: len(pair[0]),
+            {(_normal(p), value) for value, phrases in table.items() for p in phrases if p.strip()},
+            key=lambda pair: (len(pair[0]), pair),
             reverse=True,
         )
         self.values = [value for _, value in pairs]
-        body = "|".join("(" + re.escape(p).replace(r"\ ", r"[\s_-]+") + ")" for p, _ in pairs)
+        body = "|".join("(" + _phrase_pattern(p) + ")" for p, _ in pairs)
         self.regex = re.compile(rf"(?<![\w])(?:{body})(?![\w])", re.I) if pairs else None
+
+    def hits(
+        self, text: str, keep: Callable[[int, int], bool] | None = None
+    ) -> list[tuple[int, int, str]]:
+        """(start, end, value) of every phrase in `text` that is not denied."""
+        if self.regex is None:
+            return []
+        return [
+            (m.start(), m.end(), self.values[m.lastindex - 1])  # type: ignore[operator]
+            for m in self.regex.finditer(text)
+            if not denied(text, m.start()) and (keep is None or keep(m.start(), m.end()))
+        ]
+
+    def find(
+        self,
+        text: str,
+        *,
+        prefer_last: bool = False,
+        keep: Callable[[int, int], bool] | None = None,
+    ) -> tuple[str, list[tuple[int, int]]] | None:
+        """The value named in `text` and the spans naming it; None when none is, or two compete."""
+        hits = self.hits(text, keep)
+        named = {value for _, _, value in hits}
+        if len(named) > 1 and prefer_last:
+            named = {max(hits)[2]}
+        if len(named) != 1:
+            return None
+        value = named.pop()
+        return value, [(start, end) for start, end, v in hits if v == value]
 
     def match(
         self,
@@ -70,19 +129,8 @@ class PhraseTable:
         keep: Callable[[int, int], bool] | None = None,
     ) -> str | None:
         """The value named in `text`; None when none is, or two values compete."""
-        if self.regex is None:
-            return None
-        hits = [
-            (m.start(), self.values[m.lastindex - 1])  # type: ignore[operator]
-            for m in self.regex.finditer(text)
-            if keep is None or keep(m.start(), m.end())
-        ]
-        named = {value for _, value in hits}
-        if len(named) == 1:
-            return named.pop()
-        if named and prefer_last:
-            return max(hits)[1]
-        return None
+        found = self.find(text, prefer_last=prefer_last, keep=keep)
+        return found[0] if found else None
 
 
 def match_phrases(
@@ -134,20 +182,24 @@ def is_trivial(text: str) -> bool:
 
 
 def parse_list(text: str) -> list[str]:
-    """'me, our CFO and the IT lead' -> ['me', 'CFO', 'IT lead']."""
+    """'me, our CFO and the IT lead' -> ['me', 'CFO', 'IT lead']; 'nobody else' -> ['me']."""
     text = clean_text(text)
     if not text:
         return []
-    if _ME.match(text):
+    if _ME.match(text) or _NOBODY.match(text):
         return ["me"]
     items: list[str] = []
-    for part in _LIST_SPLIT.split(text):
-        part = part.strip(" .!?")
+    nobody = False
+    for part in _LIST_SPLIT.split(_QUOTES.sub("", text)):
+        part = part.strip(" .!?-–—:")
         previous = None
         while previous != part:
             previous = part
             part = _TRAILING.sub("", _DETERMINERS.sub("", _LEAD_IN.sub("", part))).strip()
-        if not part:
+        if not part or _TRIVIAL.match(part):
+            continue
+        if _NOBODY.match(part):
+            nobody = True
             continue
         if _ME.match(part):
             part = "me"
@@ -157,4 +209,4 @@ def parse_list(text: str) -> list[str]:
             items.append(part)
         if len(items) >= 12:
             break
-    return items
+    return items or (["me"] if nobody else [])

@@ -1,7 +1,7 @@
 """Money in buyer phrasing: "$50k", "100,000 USD", "around 20k a year", "€40", "73 pounds".
 
-A stated period ("a month") is kept beside the amount and never multiplied silently: the
-designer's budget rules decide what a monthly figure means.
+A stated period ("a month") is kept beside the amount; `per_period` converts it when the slot
+says which period it wants (an "annual figure"), and the conversion is recorded with the value.
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ _CODES = {
     "quid": "GBP",
     "grand": None,
 }
-_AMOUNT = r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:\s?(k|mm|m|mil|bn|thousand|million|billion)\b)?"
+# "1.000" (dots every three digits) is European grouping; "1.5k" and "2.50" are decimals.
+_AMOUNT = r"(\d{1,3}(?:\.\d{3})+(?!\d|\.\d)|\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:\s?(k|mm|m|mil|bn|thousand|million|billion)\b)?"
 _PREFIX = re.compile(rf"(us\$|[$€£]|\b(?:usd|eur|gbp)\b)\s?{_AMOUNT}", re.I)
 _POSTFIX = re.compile(
     rf"(?<![\w.$€£]){_AMOUNT}\s?([€$£]|usd|dollars?|bucks|eur|euros?|gbp|pounds?|quid|grand)(?![\w])",
@@ -64,7 +65,8 @@ class MoneySpan:
 
 
 def _amount(whole: str, frac: str | None, suffix: str | None) -> float:
-    value = float(f"{whole.replace(',', '')}.{frac}") if frac else float(whole.replace(",", ""))
+    whole = whole.replace(",", "").replace(".", "")
+    value = float(f"{whole}.{frac}") if frac else float(whole)
     return value * SUFFIX.get((suffix or "").lower(), 1)
 
 
@@ -163,3 +165,26 @@ def find_money(text: str, *, bare: bool = False) -> list[MoneySpan]:
                 )
     spans.sort(key=lambda s: s.start)
     return spans
+
+
+_ANNUAL = re.compile(
+    r"\b(?:annual(?:ly)?|yearly|per year|a year|per annum|each year|p\.?a\.?)\b", re.I
+)
+_MONTHLY = re.compile(r"\b(?:monthly|per month|a month|each month)\b", re.I)
+_PER = {"year": 1, "month": 12}
+
+
+def wanted_period(*texts: str) -> str | None:
+    """The period a budget question asks for ("A rough annual figure"), from the slot's words."""
+    said = " ".join(texts)
+    annual, monthly = bool(_ANNUAL.search(said)), bool(_MONTHLY.search(said))
+    if annual != monthly:
+        return "year" if annual else "month"
+    return None
+
+
+def per_period(amount: float, stated: str | None, wanted: str | None) -> float:
+    """`amount` per `stated` period as an amount per `wanted` period: 5k a month is 60k a year."""
+    if stated is None or wanted is None or stated == wanted:
+        return amount
+    return amount * _PER[stated] / _PER[wanted]

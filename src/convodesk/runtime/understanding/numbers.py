@@ -2,6 +2,10 @@
 
 Returns spans, not just values, so callers can look at the words around a number (a cue such as
 "employees") and never take the same number twice.
+
+Vague quantities are read as their usual midpoint and marked "approx": "a couple" is 2, "a few"
+3 and "several" 5, so "a few thousand" is 3,000 and "several hundred" 500. "1.000" with dots every
+three digits is European grouping (1,000), and "300ish" is about 300.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ UNITS = {
     "an": 1,
     "couple": 2,
     "few": 3,
+    "several": 5,
 }
 TENS = {
     "twenty": 20,
@@ -64,12 +69,16 @@ SUFFIX = {
     "billion": 1_000_000_000,
 }
 
-_WORD_NUM = "|".join(sorted([*UNITS, *TENS, *SCALES], key=len, reverse=True))
+_WORD_NUM = "|".join(sorted([*UNITS, *TENS, *SCALES, "half"], key=len, reverse=True))
+# Words that are not a quantity on their own: "a", "a few", "half" ("half past five").
+_VAGUE_ONLY = frozenset(["a", "an", "few", "couple", "several", "half", "and"])
+_VAGUE = re.compile(r"\b(?:few|couple|several)\b", re.I)
 _WORDS = re.compile(
     rf"(?<![\w])(?:(?:{_WORD_NUM})(?:[\s-]+(?:and[\s-]+)?)?)*(?:{_WORD_NUM})(?![\w])", re.I
 )
 _DIGITS = re.compile(
-    r"(?<![\w.,/@#$€£])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:\s?(k|mm|m|mil|bn|b|thousand|million|billion))?(?![\w@]|\.\d)",
+    r"(?<![\w.,/@#$€£])(?:(?P<eu>\d{1,3}(?:\.\d{3})+)(?!\d|\.\d)|(?P<whole>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?)"
+    r"(?:\s?(?P<suffix>k|mm|m|mil|bn|b|thousand|million|billion))?(?P<ish>-?ish)?(?![\w@]|\.\d)",
     re.I,
 )
 _APPROX = re.compile(
@@ -123,7 +132,7 @@ def _not_a_count(text: str, match: re.Match[str], value: float) -> bool:
         return True
     if _LABEL_BEFORE.search(before):
         return True
-    day = not match.group(3) and value.is_integer() and 1 <= value <= 31
+    day = not match.group("suffix") and value.is_integer() and 1 <= value <= 31
     return day and bool(_MONTH_BEFORE.search(before) or _MONTH_AFTER.match(after))
 
 
@@ -142,12 +151,27 @@ class NumberSpan:
 
 
 def words_to_number(text: str) -> float | None:
-    """'two thousand five hundred' -> 2500; 'a dozen' -> 12. None when it is not a number."""
-    total = 0
-    current = 0
+    """'two thousand five hundred' -> 2500; 'a dozen' -> 12; 'two and a half thousand' -> 2500;
+    'a few thousand' -> 3000. None when it is not a number."""
+    tokens = [t for t in re.split(r"[\s-]+", text.lower()) if t]
+    total = 0.0
+    current = 0.0
     seen = False
-    for token in re.split(r"[\s-]+", text.lower()):
-        if not token or token == "and":
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        following = tokens[i + 1 : i + 3]
+        if token == "and" and following == ["a", "half"]:  # "two and a half"
+            current += 0.5
+            i += 3
+            continue
+        if token == "and" or (token in ("a", "an") and following[:1] in (["few"], ["couple"])):
+            i += 1  # "a few" is few, not one plus few
+            continue
+        if token == "half":
+            current += 0.5
+            i += 2 if following[:1] in (["a"], ["an"]) else 1  # "half a million"
+            seen = True
             continue
         if token in UNITS:
             current += UNITS[token]
@@ -155,22 +179,27 @@ def words_to_number(text: str) -> float | None:
             current += TENS[token]
         elif token in SCALES:
             scale = SCALES[token]
-            current = max(current, 1) * scale
+            current = (current or 1) * scale
             if scale >= 1000:
                 total += current
                 current = 0
         else:
             return None
         seen = True
+        i += 1
     if not seen:
         return None
     return float(total + current)
 
 
 def _digit_value(match: re.Match[str]) -> float:
-    whole = match.group(1).replace(",", "")
-    value = float(f"{whole}.{match.group(2)}") if match.group(2) else float(whole)
-    suffix = (match.group(3) or "").lower()
+    if match.group("eu"):
+        value = float(match.group("eu").replace(".", ""))
+    else:
+        whole = match.group("whole").replace(",", "")
+        frac = match.group("frac")
+        value = float(f"{whole}.{frac}") if frac else float(whole)
+    suffix = (match.group("suffix") or "").lower()
     return value * SUFFIX.get(suffix, 1)
 
 
@@ -185,20 +214,22 @@ def _raw_numbers(text: str) -> list[NumberSpan]:
             continue
         before = text[max(0, match.start() - 12) : match.start()]
         if (
-            not match.group(3)
-            and len(match.group(1)) == 4
+            not match.group("suffix")
+            and len(match.group("whole") or "") == 4
             and 1900 <= value <= 2099
             and _YEAR_CONTEXT.search(before)
         ):
             continue  # "by 2027" is a date, not a count
-        spans.append(NumberSpan(match.start(), match.end(), value, match.group(0)))
+        kind = "approx" if match.group("ish") else "exact"
+        spans.append(NumberSpan(match.start(), match.end(), value, match.group(0), kind))
     for match in _WORDS.finditer(text):
         raw = match.group(0)
-        if raw.lower() in ("a", "an", "few", "couple"):
+        if all(t in _VAGUE_ONLY for t in re.split(r"[\s-]+", raw.lower()) if t):
             continue
         value = words_to_number(raw)
         if value is not None and not any(s.start <= match.start() < s.end for s in spans):
-            spans.append(NumberSpan(match.start(), match.end(), value, raw))
+            kind = "approx" if _VAGUE.search(raw) else "exact"
+            spans.append(NumberSpan(match.start(), match.end(), value, raw, kind))
     for match in _SOLO.finditer(text):
         spans.append(NumberSpan(match.start(), match.end(), 1.0, match.group(0)))
     match = _NOBODY.match(text)
@@ -231,7 +262,7 @@ def find_numbers(text: str) -> list[NumberSpan]:
                 continue
         before = text[max(0, span.start - 24) : span.start]
         after = text[span.end : span.end + 2]
-        kind = "exact"
+        kind = span.kind
         more = _OR_MORE.match(text[span.end : span.end + 16])
         if after.startswith("+"):
             kind = "min"

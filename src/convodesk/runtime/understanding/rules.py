@@ -2,13 +2,17 @@
 
 The slot the bot just asked for takes a bare answer ("500", "next month", "Salesforce"); every
 other slot fills only on unambiguous evidence (an email address, an enum synonym, a number next
-to one of the slot's cue words), because a wrong volunteered value is worse than a question.
+to one of the slot's cue words, a deadline phrase), because a wrong volunteered value is worse
+than a question. A number belongs to the cue word nearest to it ("200 people across 3 sites" is
+200 people), so one slot never takes the number another slot's cue is about.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -17,21 +21,76 @@ from ..model import TIMELINE_VALUES, Flow, Slot
 from .base import Analysis, Extraction
 from .choices import PhraseTable, clean_text, enum_table, is_trivial, parse_bool, parse_list
 from .contact import find_emails, find_phones
+from .freetext import answer_text
 from .guard import screen
-from .money import find_money, period_after
-from .numbers import NumberSpan, find_numbers
+from .money import MoneySpan, find_money, per_period, period_after, wanted_period
+from .numbers import find_numbers
 from .signals import is_correction, is_refusal, is_unknown, split_questions, wants_human
-from .timeline import parse_timeline
+from .timeline import find_timeline
 
 MAX_CHARS = 4000
-CUE_WINDOW = 4
+CUE_WINDOW = 4  # a cue counts within this many words of a number (at most 3 words between)
+_CUE_REACH = 120  # characters: farther than any number a cue can own (3 words, a long number)
 _NEGATED = re.compile(r"\b(?:not|no longer|instead of|rather than|was)\s+(?:\S+\s+)?$", re.I)
 _CLAUSE_END = re.compile(
-    r"[.;!?]|,\s|\s(?:but|because|since|so|which|although|though|at|for|and we|and i)\s", re.I
+    r"[.;!?]|,\s|\s(?:but|because|since|so|which|although|though|at|for|and we|and i|and it'?s|"
+    r"and that'?s|and they|today|right now|at the moment|these days)\s",
+    re.I,
 )
 _TOKEN = re.compile(r"[\w'+]+")
+_SENTENCE_END = re.compile(r"[.!?;](?:\s|$)")
 # "my CFO" is a colleague: a cued enum (seniority) describes the buyer, not the people they name.
 _POSSESSIVE = re.compile(r"\b(?:my|our|their|his|her|your)\s+$", re.I)
+# "in 3 months", "for 20 years": a duration is neither a headcount nor a budget.
+_DURATION_AFTER = re.compile(
+    r"^[\s-]*(?:days?|weeks?|months?|years?|yrs?|quarters?|hours?|hrs?|minutes?|mins?)\b", re.I
+)
+_NOUN_AFTER = re.compile(r"^\s*([a-z][a-z'-]*)", re.I)
+# Words after a bare count that do not say what is counted ("about 450 across 3 sites").
+_NOT_A_NOUN = frozenset(
+    [
+        "or",
+        "and",
+        "in",
+        "across",
+        "at",
+        "total",
+        "overall",
+        "worldwide",
+        "globally",
+        "now",
+        "today",
+        "currently",
+        "give",
+        "plus",
+        "of",
+        "but",
+        "including",
+        "with",
+        "here",
+        "there",
+        "all",
+        "so",
+        "roughly",
+        "approximately",
+        "maybe",
+        "probably",
+        "i",
+        "we",
+        "right",
+        "between",
+        "to",
+        "max",
+        "tops",
+        "altogether",
+        "combined",
+        "give-or-take",
+        "ish",
+        "or-so",
+        "each",
+    ]
+)
+_NUMERIC = ("integer", "number", "money")
 
 
 @lru_cache(maxsize=1024)
@@ -50,6 +109,29 @@ def _near_cue(text: str, start: int, end: int, cues: re.Pattern[str]) -> bool:
     after = _TOKEN.findall(text[end : end + 60])[:CUE_WINDOW]
     window = " ".join(before) + " | " + " ".join(after)
     return bool(cues.search(window))
+
+
+@dataclass(frozen=True)
+class _Quantity:
+    """A number or an amount of money in the message, and which slot's cue word it sits by."""
+
+    start: int
+    end: int
+    value: float
+    raw: str
+    money: MoneySpan | None = None
+
+    @property
+    def integer(self) -> int:
+        """Half-up, like NumberSpan.integer (only asked of values already within a slot's range)."""
+        return int(self.value + 0.5) if self.value >= 0 else -int(-self.value + 0.5)
+
+
+@dataclass(frozen=True)
+class _Owner:
+    slot: str
+    distance: int
+    cue: tuple[int, int]
 
 
 class RuleUnderstander:
@@ -93,24 +175,39 @@ class RuleUnderstander:
             correction=correction,
             flags=screened.flags,
         )
-        extractor = _Extractor(said, screened.text, reference_date, self._table)
+        extractor = _Extractor(said, screened.text, reference_date, self._table, flow)
+        answers: dict[str, Extraction | None] = {}
+        free_text = []
         for name in expecting:
             slot = flow.slots.get(name)
             if slot is None:
                 continue
-            found = extractor.answer(name, slot)
+            if slot.type in ("text", "list"):
+                free_text.append((name, slot))  # answered last: other facts leave its words
+                continue
+            answers[name] = extractor.answer(name, slot)
+        volunteered = []
+        for name, slot in flow.slots.items():
+            if name in expecting or not slot.volunteer:
+                continue
+            found = extractor.volunteered(name, slot)
+            if found is not None:
+                volunteered.append(found)
+        used = [span for e in [*answers.values(), *volunteered] if e for span in e.spans]
+        for name, slot in free_text:
+            answers[name] = extractor.free_answer(name, slot, used)
+        for name in expecting:
+            if name not in answers:
+                continue
+            found = answers[name]
+            slot = flow.slots[name]
             if found is not None:
                 analysis.extractions.append(found)
             elif said and (
                 is_refusal(said) or (is_unknown(said) and slot.type not in ("timeline", "boolean"))
             ):
                 analysis.declined.append(name)
-        for name, slot in flow.slots.items():
-            if name in expecting or not slot.volunteer:
-                continue
-            found = extractor.volunteered(name, slot)
-            if found is not None:
-                analysis.extractions.append(found)
+        analysis.extractions.extend(volunteered)
         for extraction in analysis.extractions:
             previous = filled.get(extraction.slot)
             if correction and previous is not None and previous != extraction.value:
@@ -122,26 +219,84 @@ class _Extractor:
     """Per-message work shared by every slot: spans are found once, and claimed once."""
 
     def __init__(
-        self, said: str, full: str, reference: date, table: Callable[[Slot], PhraseTable]
+        self,
+        said: str,
+        full: str,
+        reference: date,
+        table: Callable[[Slot], PhraseTable],
+        flow: Flow,
     ) -> None:
         self.table = table
         self.said = said
         self.full = full
         self.reference = reference
+        self.correcting = is_correction(said)
         self.emails = find_emails(full)
         self.phones = find_phones(full)
+        contact = [*find_emails(said), *find_phones(said)]
+        self.contact = [(span.start, span.end) for span in contact]
         masked = said
-        for span in [*find_emails(said), *find_phones(said)]:
+        for span in contact:
             masked = masked[: span.start] + " " * (span.end - span.start) + masked[span.end :]
         self.masked = masked
-        self.money = find_money(masked)
-        self.numbers = [
-            n
+        money = find_money(masked)
+        quantities = [_Quantity(m.start, m.end, m.amount, m.raw, m) for m in money]
+        quantities += [
+            _Quantity(n.start, n.end, n.value, n.raw)
             for n in find_numbers(masked)
-            if not any(m.start <= n.start < m.end for m in self.money)
+            if not any(m.start <= n.start < m.end for m in money)
             and not _NEGATED.search(masked[max(0, n.start - 24) : n.start])
+            and not _DURATION_AFTER.match(masked[n.end : n.end + 16])
         ]
+        quantities.sort(key=lambda q: q.start)
+        self.quantities = quantities
+        self.owners = self._owners(flow)
         self.claimed: list[tuple[int, int]] = []
+
+    # -- which cue a number belongs to --------------------------------------------------------
+
+    def _gap(self, start: int, end: int) -> int | None:
+        """Words between two spans, or None when a sentence ends between them."""
+        if start > end:
+            return 0
+        between = self.masked[start:end]
+        if _SENTENCE_END.search(between):
+            return None
+        return len(_TOKEN.findall(between))
+
+    def _owners(self, flow: Flow) -> dict[int, _Owner]:
+        """Each numeric cue word claims its nearest number; each number keeps its nearest cue."""
+        owners: dict[int, _Owner] = {}
+        if not self.quantities:
+            return owners
+        for name, slot in flow.slots.items():
+            cues = _cue_regex(tuple(slot.cues)) if slot.type in _NUMERIC else None
+            if cues is None:
+                continue
+            starts = [q.start for q in self.quantities]
+            for cue in cues.finditer(self.masked):
+                best: tuple[int, int, int] | None = None  # (distance, after-cue?, index)
+                # Only numbers a few words away can be this cue's, so the work stays linear.
+                low = bisect_left(starts, cue.start() - _CUE_REACH)
+                high = bisect_right(starts, cue.end() + _CUE_REACH)
+                for index in range(low, high):
+                    q = self.quantities[index]
+                    if q.end <= cue.start():
+                        gap, side = self._gap(q.end, cue.start()), 0
+                    elif q.start >= cue.end():
+                        gap, side = self._gap(cue.end(), q.start), 1
+                    else:
+                        continue
+                    if gap is None or gap >= CUE_WINDOW:
+                        continue
+                    if best is None or (gap, side) < best[:2]:
+                        best = (gap, side, index)
+                if best is None:
+                    continue
+                held = owners.get(best[2])
+                if held is None or best[0] < held.distance:
+                    owners[best[2]] = _Owner(name, best[0], (cue.start(), cue.end()))
+        return owners
 
     def _free(self, start: int, end: int) -> bool:
         return not any(s < end and start < e for s, e in self.claimed)
@@ -149,55 +304,95 @@ class _Extractor:
     def _claim(self, start: int, end: int) -> None:
         self.claimed.append((start, end))
 
-    # -- numbers -----------------------------------------------------------------------------
-
     def _in_range(self, slot: Slot, value: float) -> bool:
         return (slot.min is None or value >= slot.min) and (slot.max is None or value <= slot.max)
 
+    def _counts_something_else(self, q: _Quantity) -> bool:
+        """'3 sites': a number followed by a noun that is not a cue counts that noun."""
+        noun = _NOUN_AFTER.match(self.masked[q.end : q.end + 30])
+        return bool(noun) and noun.group(1).lower() not in _NOT_A_NOUN
+
+    def _pick(self, ranked: list[tuple[int, int]]) -> int:
+        """The nearest-cued quantity; on a tie the first, or the last when the buyer corrects."""
+        best = min(distance for distance, _ in ranked)
+        tied = [index for distance, index in ranked if distance == best]
+        return tied[-1] if self.correcting else tied[0]
+
+    def _spans(self, index: int) -> list[tuple[int, int]]:
+        """The number and the cue word it belongs to: the words a text answer leaves out."""
+        q, owner = self.quantities[index], self.owners.get(index)
+        return [(q.start, q.end), owner.cue] if owner else [(q.start, q.end)]
+
+    def _mine(self, name: str, index: int) -> bool:
+        owner = self.owners.get(index)
+        return owner is not None and owner.slot == name
+
+    # -- numbers -----------------------------------------------------------------------------
+
     def _count(self, name: str, slot: Slot, asked: bool) -> Extraction | None:
-        cues = _cue_regex(tuple(slot.cues))
         candidates = [
-            n for n in self.numbers if self._free(n.start, n.end) and self._in_range(slot, n.value)
+            i
+            for i, q in enumerate(self.quantities)
+            if q.money is None and self._free(q.start, q.end) and self._in_range(slot, q.value)
         ]
-        near = [
-            n
-            for n in candidates
-            if cues is not None and _near_cue(self.masked, n.start, n.end, cues)
-        ]
-        pick: NumberSpan | None = (near or (candidates if asked else []) or [None])[
-            -1 if near else 0
-        ]
+        mine = [(self.owners[i].distance, i) for i in candidates if self._mine(name, i)]
+        pick: int | None = None
+        if mine:
+            pick = self._pick(mine)
+        elif asked:
+            unowned = [i for i in candidates if i not in self.owners]
+            bare = [i for i in unowned if not self._counts_something_else(self.quantities[i])]
+            group = bare or unowned
+            if group:
+                pick = group[-1] if self.correcting else group[0]
         if pick is None:
             return None
-        self._claim(pick.start, pick.end)
-        value: Any = pick.integer if slot.type == "integer" else pick.value
-        return Extraction(name, value, pick.raw)
+        q = self.quantities[pick]
+        self._claim(q.start, q.end)
+        value: Any = q.integer if slot.type == "integer" else q.value
+        return Extraction(name, value, q.raw, spans=self._spans(pick))
 
     def _money(self, name: str, slot: Slot, asked: bool) -> Extraction | None:
-        cues = _cue_regex(tuple(slot.cues))
-        spans: list[tuple[int, int, float, str]] = [
-            (m.start, m.end, m.amount, m.raw) for m in self.money if self._free(m.start, m.end)
+        """A budget: an amount by the slot's cue first, then (when asked) one with a currency,
+        then a bare number no other slot's cue claims. Periods convert to the one the slot asks
+        for ("5k a month" for an annual budget is 60,000, and the raw text says so)."""
+        wanted = wanted_period(slot.ask or "", slot.description, *slot.cues)
+        options: dict[int, tuple[str | None, float]] = {}
+        for i, q in enumerate(self.quantities):
+            if not self._free(q.start, q.end):
+                continue
+            stated = q.money.period if q.money else period_after(self.masked, q.end)
+            amount = per_period(q.value, stated, wanted)
+            if self._in_range(slot, amount):
+                options[i] = (stated, amount)
+        # By the cue: nearer first, and an amount with a currency before a bare number.
+        mine = [
+            (self.owners[i].distance * 2 + (0 if self.quantities[i].money else 1), i)
+            for i in options
+            if self._mine(name, i)
         ]
-        if asked or cues is not None:
-            spans += [
-                (n.start, n.end, n.value, n.raw) for n in self.numbers if self._free(n.start, n.end)
-            ]
-        spans.sort()
-        for start, end, amount, raw in spans:
-            marked = any(m.start == start for m in self.money)
-            near = cues is not None and _near_cue(self.masked, start, end, cues)
-            if (asked and (marked or amount >= 100)) or near:
-                if not self._in_range(slot, amount):
-                    continue
-                self._claim(start, end)
-                period = period_after(self.masked, end)
-                return Extraction(name, amount, raw + (f" per {period}" if period else ""))
-        return None
+        pick: int | None = None
+        if mine:
+            pick = min(mine)[1]
+        elif asked:
+            unowned = [i for i in options if i not in self.owners]
+            marked = [i for i in unowned if self.quantities[i].money is not None]
+            bare = [i for i in unowned if self.quantities[i].money is None and options[i][1] >= 100]
+            pick = (marked or bare or [None])[0]
+        if pick is None:
+            return None
+        q = self.quantities[pick]
+        stated, amount = options[pick]
+        self._claim(q.start, q.end)
+        raw = q.raw + (f" per {stated}" if stated else "")
+        if amount != q.value:
+            raw += f" (= {amount:,.0f} per {wanted})"
+        return Extraction(name, amount, raw, spans=self._spans(pick))
 
     # -- everything else --------------------------------------------------------------------
 
     def answer(self, name: str, slot: Slot) -> Extraction | None:
-        """The value of a slot the bot just asked for."""
+        """The value of a slot the bot just asked for (text and lists: see `free_answer`)."""
         kind = slot.type
         if kind in ("integer", "number"):
             return self._count(name, slot, asked=True)
@@ -206,22 +401,30 @@ class _Extractor:
         if kind in ("email", "phone"):
             return self.volunteered(name, slot)
         if kind == "enum":
-            value = self.table(slot).match(self.said, prefer_last=is_correction(self.said))
-            return Extraction(name, value, value) if value else None
+            found = self.table(slot).find(self.said, prefer_last=self.correcting)
+            return Extraction(name, found[0], found[0], spans=found[1]) if found else None
         if kind == "timeline":
-            value = parse_timeline(
+            hit = find_timeline(
                 self.said, self.reference, slot.synonyms, slot.values or TIMELINE_VALUES
             )
-            return Extraction(name, value, self.said) if value else None
+            return (
+                Extraction(name, hit.bucket, self.said, spans=[(hit.start, hit.end)])
+                if hit
+                else None
+            )
         if kind == "boolean":
             flag = parse_bool(self.said)
             return Extraction(name, flag, self.said) if flag is not None else None
-        if kind == "list":
+        return self.free_answer(name, slot, [])
+
+    def free_answer(self, name: str, slot: Slot, used: list[tuple[int, int]]) -> Extraction | None:
+        """A text or list answer: the buyer's words minus what other slots used (see freetext)."""
+        if slot.type == "list":
             if is_refusal(self.said) or is_unknown(self.said):
                 return None
-            items = parse_list(self.said)
+            items = parse_list(answer_text(self.said, used, contact=self.contact, content=False))
             return Extraction(name, items, self.said) if items else None
-        text = clean_text(self.said)
+        text = answer_text(self.said, used, slot.cues, self.contact)
         if (
             not text
             or is_trivial(text)
@@ -234,18 +437,17 @@ class _Extractor:
     def volunteered(self, name: str, slot: Slot) -> Extraction | None:
         """A slot's value given unasked, only on unambiguous evidence."""
         kind = slot.type
-        if kind == "email":
-            return (
-                Extraction(name, self.emails[0].value, self.emails[0].value)
-                if self.emails
-                else None
-            )
-        if kind == "phone":
-            return (
-                Extraction(name, self.phones[0].value, self.phones[0].value)
-                if self.phones
-                else None
-            )
+        if kind in ("email", "phone"):
+            found = self.emails if kind == "email" else self.phones
+            # "bo@x.com. Wait, actually it's bo@y.com": a correction means the last one, unless
+            # it is the one being ruled out ("use bo@y.com instead of bo@x.com").
+            meant = [
+                s for s in found if not _NEGATED.search(self.full[max(0, s.start - 24) : s.start])
+            ] or found
+            if not meant:
+                return None
+            pick = meant[-1] if self.correcting else meant[0]
+            return Extraction(name, pick.value, pick.value, spans=self.contact)
         if kind in ("integer", "number"):
             return self._count(name, slot, asked=False) if slot.cues else None
         if kind == "money":
@@ -262,15 +464,23 @@ class _Extractor:
                 if cues
                 else None
             )
-            value = self.table(slot).match(
-                self.said, prefer_last=is_correction(self.said), keep=near
-            )
-            return Extraction(name, value, value, confidence=0.9) if value else None
+            found = self.table(slot).find(self.said, prefer_last=self.correcting, keep=near)
+            if found is None:
+                return None
+            return Extraction(name, found[0], found[0], confidence=0.9, spans=found[1])
         if kind == "timeline":
-            value = parse_timeline(
-                self.said, self.reference, slot.synonyms, slot.values or TIMELINE_VALUES
+            hit = find_timeline(
+                self.said,
+                self.reference,
+                slot.synonyms,
+                slot.values or TIMELINE_VALUES,
+                strict=True,
             )
-            return Extraction(name, value, value, confidence=0.9) if value else None
+            if hit is None:
+                return None
+            return Extraction(
+                name, hit.bucket, hit.bucket, confidence=0.9, spans=[(hit.start, hit.end)]
+            )
         if kind in ("text", "list"):
             cues = _cue_regex(tuple(slot.cues))
             match = cues.search(self.said) if cues else None
@@ -281,8 +491,11 @@ class _Extractor:
             phrase = clean_text(rest[: stop.start()] if stop else rest)
             if not phrase or is_trivial(phrase):
                 return None
+            spans = [(match.start(), match.end() + (stop.start() if stop else len(rest)))]
             if kind == "list":
                 items = parse_list(phrase)
-                return Extraction(name, items, phrase, confidence=0.8) if items else None
-            return Extraction(name, phrase[:300], phrase[:300], confidence=0.8)
+                if not items:
+                    return None
+                return Extraction(name, items, phrase, confidence=0.8, spans=spans)
+            return Extraction(name, phrase[:300], phrase[:300], confidence=0.8, spans=spans)
         return None

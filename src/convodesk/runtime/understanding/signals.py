@@ -23,8 +23,13 @@ _HUMAN = re.compile(
     r"(?:human|person|real person|someone|somebody|sales(?:person| rep| team)?|rep|representative|agent|"
     r"account executive|ae|specialist|expert)\b|real person|human being|actual person|live agent|"
     r"(?:can|could) (?:someone|somebody|a person|sales) (?:call|contact|email|reach)|(?:call|ring) me(?=\s*(?:$|[.,!?;:+(\d]|back\b|at\b|on\b|tomorrow\b|today\b|asap\b|please\b|now\b|later\b|when\b|if\b))|"
-    r"connect me (?:to|with)|get me (?:a|to a) (?:human|person)|transfer me|"
-    r"(?:want|need|like) (?:a|to talk to a|to speak to a) (?:human|person))",
+    r"connect me (?:to|with)|get me (?:a|to a) (?:human|person)|transfer me|put me through|"
+    r"(?:want|need|like) (?:a|to talk to a|to speak to a) (?:human|person)|"
+    r"(?:is there|is there not|there must be) (?:a |an )?(?:someone|somebody|anyone|anybody|person|human|"
+    r"real person|rep|representative) (?:i|we) (?:can|could|might) (?:talk|speak|chat)(?: to| with)?|"
+    r"(?:can|could|may) (?:i|we) (?:talk|speak|chat) (?:to|with) (?:a |an |some |your )?"
+    r"(?:one|someone|somebody|anyone|anybody|person|human|colleague|teammate|manager)\b|"
+    r"(?:have|get) (?:someone|somebody|a person|a rep|sales) (?:to )?(?:call|contact|email|reach out))",
     re.I,
 )
 _CORRECTION = re.compile(

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from ..model import TIMELINE_VALUES
-from .choices import match_phrases
+from .choices import PhraseTable, denied
 from .numbers import words_to_number
 
 MONTHS = {
@@ -34,16 +36,31 @@ MONTHS = {
     )
     for name in names
 }
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+# "No timeline": the loose list also takes vaguer answers, given only when the bot asked.
 _NONE = re.compile(
-    r"\b(no rush|no hurry|no timeline|no set timeline|no real timeline|no plans?|not sure yet|"
-    r"no idea yet|don'?t know yet|undecided|just (?:looking|browsing|exploring|researching)|"
-    r"not (?:a priority|urgent|any time soon)|someday|eventually|no deadline|tbd)\b",
+    r"\b(no rush|no hurry|no timeline|no set timeline|no real timeline|no deadline|no pressure|"
+    r"not in (?:a|any) (?:hurry|rush)|in no (?:hurry|rush)|nothing urgent|"
+    r"not (?:a priority|urgent|any time soon|anytime soon))\b",
     re.I,
 )
-_NOW = re.compile(
-    r"\b(asap|as soon as possible|right away|immediately|urgent(?:ly)?|this week|next week|"
-    r"this month|yesterday|today|tomorrow|end of (?:the|this) month|in the next few weeks|next few weeks|within weeks|"
-    r"in a few weeks|couple of weeks)\b",
+_NONE_LOOSE = re.compile(
+    r"\b(no plans?|not sure yet|no idea yet|don'?t know yet|undecided|"
+    r"just (?:looking|browsing|exploring|researching)|someday|eventually|tbd)\b",
+    re.I,
+)
+_URGENT = re.compile(
+    r"\b(asap|as soon as possible|right away|immediately|urgent(?:ly)?|end of (?:the|this) month|"
+    r"in the next few weeks|next few weeks|within weeks|in a few weeks|couple of weeks)\b",
+    re.I,
+)
+# Days and weeks name a deadline only after words that make them one ("in place this week",
+# "by tomorrow"): "We use Excel today" says nothing about when they will buy.
+_SOON = re.compile(r"\b(this week|next week|this month|today|tomorrow|yesterday)\b", re.I)
+_DEADLINE_BEFORE = re.compile(
+    r"\b(?:by|before|until|till|within|from|starting|start|in place|live|launch|decide|decision|"
+    r"sign|buy|purchase|implement|switch|deadline|go-live|need(?:ed|s)?|want(?:ed|s)?|hoping|hope|"
+    r"plan(?:ning)?|aim(?:ing)?|ready)\b(?:\s+[\w'-]+){0,3}\s+$",
     re.I,
 )
 _THIS_Q = re.compile(r"\b(this|current|the current) quarter\b", re.I)
@@ -52,24 +69,44 @@ _QUARTER = re.compile(
     r"\b(?:q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th) quarter)(?:\s*(?:of\s*)?(20\d\d))?\b",
     re.I,
 )
-_THIS_YEAR = re.compile(
-    r"\b(this year|later this year|end of (?:the )?year|by year[- ]end|year[- ]end|before the end of the year|"
-    r"eoy|this fiscal year|this fy|by the end of this year|h2|second half)\b",
+_QUARTER_BEFORE = re.compile(
+    r"\b(?:by|in|before|until|till|for|during|around|end of|early|mid|late|start of|from|starting)\s+(?:the\s+)?$",
     re.I,
 )
+_THIS_YEAR = re.compile(
+    r"\b(later this year|end of (?:the )?year|by year[- ]end|year[- ]end|before the end of the year|"
+    r"eoy|by the end of this year)\b",
+    re.I,
+)
+_THIS_YEAR_LOOSE = re.compile(r"\b(this year|this fiscal year|this fy|h2|second half)\b", re.I)
 _NEXT_YEAR = re.compile(
     r"\b(next year|next fiscal year|following year|in a year|a year from now)\b", re.I
 )
 _YEAR = re.compile(r"\b(?:in|by|during|for)\s+(20\d\d)\b", re.I)
 _MONTH = re.compile(
-    rf"\b(?:by|in|before|until|around|end of|early|mid|late)\s+({'|'.join(sorted(MONTHS, key=len, reverse=True))})\b\.?",
+    rf"\b(?:by|in|before|until|around|end of|early|mid|late)\s+({_MONTH_NAMES})\b\.?(?:\s+(20\d\d)\b)?",
     re.I,
+)
+# A month on its own ("March.", "Probably April") answers the timeline question, never a
+# volunteered one and never inside a longer sentence ("I like March Madness"); "may" counts only
+# as "May", and abbreviations only capitalised.
+_MONTH_WORD = (
+    r"(?:(?i:january|february|march|april|june|july|august|september|october|november|december)"
+    r"|May|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)"
+)
+_BARE_MONTH = re.compile(
+    r"^\W*(?i:(?:probably|maybe|hopefully|ideally|likely|around|sometime in|some time in|"
+    r"early|mid|late|end of|start of)[\s-]+)*"
+    rf"({_MONTH_WORD})\.?(?:\s+(?:or|to|-)\s+{_MONTH_WORD})?(?:\s+(20\d\d))?"
+    r"(?i:[\s,]+(?:hopefully|ideally|probably|i think|i hope|at the latest|latest|or so))*\W*$"
 )
 _WITHIN = re.compile(
     r"\b(?:in|within|over|inside|in the next|within the next|over the next)\s+(?:a |an |the next )?"
     r"(\d+|[a-z]+(?:[\s-][a-z]+)?)\s*(day|week|month|year)s?\b",
     re.I,
 )
+_PAST_BEFORE = re.compile(r"\b(?:for|since|last|past|been|spent|took|ago)\s+$", re.I)
+_AGO_AFTER = re.compile(r"^\s*(?:ago|already|now)\b", re.I)
 _ONE_MONTH = re.compile(
     r"\b(?:next month|in a month|within a month|in a month or so|end of next month)\b", re.I
 )
@@ -114,63 +151,139 @@ def _amount(word: str) -> float | None:
     return words_to_number(word)
 
 
+@dataclass(frozen=True)
+class TimelineSpan:
+    bucket: str
+    start: int
+    end: int
+
+
 def parse_timeline(
     text: str,
     reference: date,
     synonyms: Mapping[str, Sequence[str]] | None = None,
     values: Sequence[str] = TIMELINE_VALUES,
+    *,
+    strict: bool = False,
 ) -> str | None:
     """The bucket a message names, or None. Flow synonyms win over the built-in phrases."""
+    found = find_timeline(text, reference, synonyms, values, strict=strict)
+    return found.bucket if found else None
+
+
+def find_timeline(
+    text: str,
+    reference: date,
+    synonyms: Mapping[str, Sequence[str]] | None = None,
+    values: Sequence[str] = TIMELINE_VALUES,
+    *,
+    strict: bool = False,
+) -> TimelineSpan | None:
+    """The bucket and where the message names it.
+
+    `strict` is for a timeline nobody asked about: only a deadline phrase counts ("by March",
+    "within 6 months", "this quarter", "asap", "no rush"), never a bare "today" or "Q3".
+    """
     if synonyms:
-        found = match_phrases(text, {value: list(phrases) for value, phrases in synonyms.items()})
+        found = _table(tuple((v, tuple(p)) for v, p in synonyms.items())).find(text)
         if found is not None:
-            return found
-    bucket = _builtin(text, reference)
-    return bucket if bucket in values else None
+            value, spans = found
+            return TimelineSpan(value, *spans[0])
+    hit = _builtin(text, reference, strict)
+    return hit if hit is not None and hit.bucket in values else None
 
 
-def _builtin(text: str, reference: date) -> str | None:
-    if _NONE.search(text):
-        return "none"
-    if _NOW.search(text) or _THIS_Q.search(text):
-        return "this_quarter"
-    if _NEXT_Q.search(text):
-        return "next_quarter"
-    match = _QUARTER.search(text)
+@lru_cache(maxsize=256)
+def _table(synonyms: tuple[tuple[str, tuple[str, ...]], ...]) -> PhraseTable:
+    return PhraseTable({value: list(phrases) for value, phrases in synonyms})
+
+
+def _first(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The first match that no negation in its clause denies ("not this quarter")."""
+    for match in pattern.finditer(text):
+        if not denied(text, match.start()):
+            return match
+    return None
+
+
+def _after(pattern: re.Pattern[str], text: str, context: re.Pattern[str]) -> re.Match[str] | None:
+    """The first undenied match right after words that make it a deadline."""
+    for match in pattern.finditer(text):
+        before = text[max(0, match.start() - 40) : match.start()]
+        if context.search(before) and not denied(text, match.start()):
+            return match
+    return None
+
+
+def _span(bucket: str, match: re.Match[str]) -> TimelineSpan:
+    return TimelineSpan(bucket, match.start(), match.end())
+
+
+def _builtin(text: str, reference: date, strict: bool) -> TimelineSpan | None:
+    match = _first(_NONE, text) or (None if strict else _first(_NONE_LOOSE, text))
+    if match:
+        return _span("none", match)
+    match = (
+        _first(_URGENT, text)
+        or (_after(_SOON, text, _DEADLINE_BEFORE) if strict else _first(_SOON, text))
+        or _first(_THIS_Q, text)
+    )
+    if match:
+        return _span("this_quarter", match)
+    match = _first(_NEXT_Q, text)
+    if match:
+        return _span("next_quarter", match)
+    match = _after(_QUARTER, text, _QUARTER_BEFORE) if strict else _first(_QUARTER, text)
     if match:
         number = int(match.group(1)) if match.group(1) else _ORDINAL[match.group(2).lower()]
         year = int(match.group(3)) if match.group(3) else reference.year
         target = date(year, number * 3 - 2, 1)
         if not match.group(3) and _quarter_index(target) < _quarter_index(reference):
             target = date(year + 1, number * 3 - 2, 1)
-        return bucket_for(target, reference)
-    if _ONE_MONTH.search(text):
-        return bucket_for(_add_months(reference, 1), reference)
-    match = _WITHIN.search(text)
+        return _span(bucket_for(target, reference), match)
+    match = _first(_ONE_MONTH, text)
     if match:
+        return _span(bucket_for(_add_months(reference, 1), reference), match)
+    for match in _WITHIN.finditer(text):
+        bare_over = re.match(r"over\s+(?!the next)", match.group(0), re.I)
+        if _is_past(text, match) or (strict and bare_over):
+            continue
         amount = _amount(match.group(1))
-        if amount is not None:
-            unit = match.group(2).lower()
-            months = {
-                "day": amount / 30,
-                "week": amount / 4.3,
-                "month": amount,
-                "year": amount * 12,
-            }[unit]
-            return bucket_for(_add_months(reference, int(months)), reference)
-    match = _MONTH.search(text)
+        if amount is None or denied(text, match.start()):
+            continue
+        unit = match.group(2).lower()
+        months = {"day": amount / 30, "week": amount / 4.3, "month": amount, "year": amount * 12}
+        return _span(bucket_for(_add_months(reference, int(months[unit])), reference), match)
+    match = _first(_MONTH, text) or (None if strict else _BARE_MONTH.match(text))
     if match:
         month = MONTHS[match.group(1).lower()]
         year = reference.year + (1 if month < reference.month else 0)
-        return bucket_for(date(year, month, 1), reference)
-    if _NEXT_YEAR.search(text):
-        return "next_year"
-    match = _YEAR.search(text)
+        if match.group(2):  # "by March 2027"
+            year = int(match.group(2))
+        return _span(bucket_for(date(year, month, 1), reference), match)
+    match = _first(_NEXT_YEAR, text)
+    if match:
+        return _span("next_year", match)
+    match = _first(_YEAR, text)
     if match:
         year = int(match.group(1))
         if year > reference.year:  # "in 2027" means some time that year, not its first day
-            return "next_year"
-        return bucket_for(date(year, 12, 1), reference) if year == reference.year else None
-    if _THIS_YEAR.search(text):
-        return bucket_for(date(reference.year, 12, 1), reference)
+            return _span("next_year", match)
+        if year == reference.year:
+            return _span(bucket_for(date(year, 12, 1), reference), match)
+    match = _first(_THIS_YEAR, text) or (
+        _after(_THIS_YEAR_LOOSE, text, _DEADLINE_BEFORE)
+        if strict
+        else _first(_THIS_YEAR_LOOSE, text)
+    )
+    if match:
+        return _span(bucket_for(date(reference.year, 12, 1), reference), match)
     return None
+
+
+def _is_past(text: str, match: re.Match[str]) -> bool:
+    """'for over 2 years', 'in the past 3 months', '6 months ago' look back, not ahead."""
+    before = text[max(0, match.start() - 12) : match.start()]
+    return bool(
+        _PAST_BEFORE.search(before) or _AGO_AFTER.match(text[match.end() : match.end() + 10])
+    )
