@@ -50,7 +50,7 @@ EXPECTED: dict[str, tuple[int, int, str]] = {
     "24_unknown_function.yaml": (5, 12, "unknown function 'exec'"),
     "25_steps_is_mapping.yaml": (3, 3, "expected a list, got a mapping"),
     "26_unknown_handoff_field.yaml": (7, 18, "unknown slot 'e_mail' (did you mean 'email'?)"),
-    "27_bad_threshold.yaml": (2, 22, "less than or equal to 1, got 7"),
+    "27_bad_threshold.yaml": (2, 22, "must be at most 1.0, got 7"),
     "28_python_tag.yaml": (
         1,
         7,
@@ -58,6 +58,17 @@ EXPECTED: dict[str, tuple[int, int, str]] = {
     ),
     "29_not_utf8.yaml": (3, 33, "file is not UTF-8 text"),
     "30_unterminated_string.yaml": (3, 29, "a quoted text starting here is never closed"),
+    "31_list_never_closed.yaml": (2, 8, "a [ list starting here is never closed"),
+    "32_score_in_scoring_rule.yaml": (
+        8,
+        14,
+        "'fit' is a score: scoring rules see slots and context only; use a route or branch",
+    ),
+    "33_empty_ask.yaml": (3, 18, "steps[0].ask: needs at least one slot"),
+    "34_dotted_slot_in_condition.yaml": (8, 12, "'size.value' names nothing"),
+    "35_reserved_slot_name.yaml": (3, 3, "'total' is a reserved name"),
+    "36_several_problems.yaml": (3, 25, "unknown key 'mn' (did you mean 'min'?)"),
+    "37_version_is_a_list.yaml": (2, 10, "version: expected a whole number or text, got a list"),
 }
 
 
@@ -85,6 +96,20 @@ def test_broken_flow_exit_2_with_position(name: str) -> None:
     assert first.startswith(f"{BROKEN / name}:{line}:{col}: "), first
     assert words in first, first
     assert result.stdout == ""
+
+
+def test_every_problem_of_a_file_in_one_run() -> None:
+    """A schema error (unknown key) hides neither the unknown step nor the unknown name."""
+    path = BROKEN / "36_several_problems.yaml"
+    result = validate(path)
+    assert result.returncode == 2
+    assert [line.split(": ", 1)[0] for line in result.stderr.splitlines()] == [
+        f"{path}:3:25",
+        f"{path}:5:30",
+        f"{path}:6:30",
+    ]
+    assert "unknown step 'sizing'" in result.stderr
+    assert "unknown name 'company_size'" in result.stderr
 
 
 def test_huge_flow_is_refused_quickly(tmp_path: Path) -> None:

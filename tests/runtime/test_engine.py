@@ -420,3 +420,112 @@ def test_signed_state_refuses_edited_slot_values() -> None:
         engine().resume(saved)
     with pytest.raises(ValueError, match="at least 16 bytes"):
         engine(secret="short")
+
+
+DISCLOSURE = FLOW.bot.disclosure
+
+
+def test_compound_question_gets_every_answer_then_the_question() -> None:
+    session = engine().start(reference_date=DATE)
+    turn = session.send("Is it GDPR compliant and do you have an API?")
+    answers = {e.id: e.answer for e in FLOW.knowledge}
+    assert turn.messages == [answers["gdpr"], answers["api"], "What brings you to Relay today?"]
+    assert session.state.answered == ["gdpr", "api"]
+    assert session.state.outstanding == []
+
+
+def test_unanswered_part_is_outstanding_and_said_once() -> None:
+    session = engine().start(reference_date=DATE)
+    turn = session.send(
+        "Is it GDPR compliant, and can I pay in bitcoin? Is there a crypto discount?"
+    )
+    answers = {e.id: e.answer for e in FLOW.knowledge}
+    assert turn.messages[:3] == [answers["gdpr"], FLOW.bot.dont_know, FLOW.bot.offer_human]
+    assert turn.messages.count(FLOW.bot.dont_know) == 1
+    assert session.state.outstanding == ["can I pay in bitcoin?", "Is there a crypto discount?"]
+    assert [e.detail for e in turn.events if e.kind == "outstanding"] == session.state.outstanding
+
+
+def test_an_entry_asked_twice_in_one_message_is_answered_once() -> None:
+    session = engine().start(reference_date=DATE)
+    turn = session.send("Do you support SSO? Does it work with Okta?")
+    assert [m for m in turn.messages if m.startswith("Yes: SAML")] != []
+    assert len([m for m in turn.messages if m.startswith("Yes: SAML")]) == 1
+
+
+def test_disclosure_is_said_once_per_session() -> None:
+    session = engine().start(reference_date=DATE)
+    assert session.opening.messages[0].startswith(DISCLOSURE)
+    first = session.send("Hi, do you support SSO?")
+    assert first.messages == [
+        next(e.answer for e in FLOW.knowledge if e.id == "sso"),
+        "What brings you to Relay today?",
+    ]
+    again = session.send("Is there a free trial?")
+    assert again.messages[-1] == "What brings you to Relay today?"
+    bot_lines = [m.text for m in session.state.transcript if m.role == "bot"]
+    assert sum(DISCLOSURE in line for line in bot_lines) == 1
+
+
+def test_reask_of_a_greeting_repeats_only_its_question() -> None:
+    flow = flow_of("""\
+        flow: t
+        bot: {name: Ava, disclosure: "I'm Ava, an AI assistant; this chat is recorded."}
+        slots:
+          n: {type: integer, ask: "How many people?"}
+        steps:
+          - {id: hi, say: "Welcome to Acme! {bot.disclosure} How many people work there?", collect: n}
+          - {id: e, end: true}
+        """)
+    session = engine(flow).start()
+    assert session.opening.messages == [
+        "Welcome to Acme! I'm Ava, an AI assistant; this chat is recorded. How many people work there?"
+    ]
+    turn = session.send("banana")
+    assert turn.messages == ["Sorry, I didn't catch that. How many people work there?"]
+
+
+def test_question_part_keeps_text_that_asks_without_a_question_mark() -> None:
+    from convodesk.runtime.session import question_part
+
+    assert (
+        question_part("Thanks! Last one: who else is involved?")
+        == "Last one: who else is involved?"
+    )
+    assert question_part("Tell me about your team.") == "Tell me about your team."
+    assert question_part("Great. How big? Roughly is fine.") == "How big? Roughly is fine."
+
+
+class _Guessing:
+    """An understander that puts whatever it likes into a slot (as a buggy plug-in might)."""
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def analyze(self, text, flow, expecting, filled, reference_date):  # type: ignore[no-untyped-def]
+        from convodesk.runtime.understanding import Analysis, Extraction
+
+        return Analysis(text=text, extractions=[Extraction("company_size", self.value, text)])
+
+
+SIZE_FLOW = """\
+    flow: sized
+    slots: {company_size: {type: integer, ask: "How many people?"}}
+    steps:
+      - {id: size, ask: company_size}
+      - {id: e, end: true}
+    """
+
+
+@pytest.mark.parametrize("value", ["lots", [1, 2], None, {"a": 1}, True, 12.5])
+def test_wrong_typed_extractions_are_not_stored(value: object) -> None:
+    flow = flow_of(SIZE_FLOW)
+    session = engine(flow, understander=_Guessing(value)).start()
+    turn = session.send("whatever")
+    assert "company_size" not in session.state.slots
+    assert [e.kind for e in turn.events if e.slot == "company_size"] == ["invalid"]
+    assert turn.asking == ["company_size"]  # an unusable answer: asked again
+    assert engine(flow).resume(session.state.model_dump_json()).state.slots == {}
+    stored = engine(flow, understander=_Guessing(40)).start()
+    stored.send("40")
+    assert stored.slots == {"company_size": 40}

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from convodesk.runtime import load_flow
-from convodesk.runtime.knowledge import KnowledgeBase, pattern_confidence, tokens
+from convodesk.runtime.knowledge import KnowledgeBase, pattern_confidence, split_question, tokens
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -101,3 +101,70 @@ def test_threshold_per_entry(tmp_path: Path) -> None:
     assert kb.best("tell me about data migration") is None
     match = kb.best("what about uptime credits?")
     assert match is not None and match.entry.id == "loose"
+
+
+# -- compound questions: every entry asked about, each once, nothing dropped ----------------
+
+
+@pytest.mark.parametrize(
+    ("question", "entries"),
+    [
+        ("Is it GDPR compliant and do you have an API?", ["gdpr", "api"]),
+        ("Do you have an API, and is it GDPR compliant?", ["api", "gdpr"]),
+        ("Hi, do you support SSO and is there a free trial?", ["sso", "free_trial"]),
+        ("Do you integrate with Salesforce or SAP?", ["crm_integrations", "erp_integrations"]),
+        ("Do you support SSO via Okta or SAML?", ["sso"]),  # one entry, answered once
+    ],
+)
+def test_every_entry_a_question_matches_in_order(
+    kb: KnowledgeBase, question: str, entries: list[str]
+) -> None:
+    reply = kb.reply(question)
+    assert [m.entry.id for m in reply.matches] == entries
+    assert reply.unanswered == ()
+
+
+def test_unanswered_part_of_a_compound_question_is_kept(kb: KnowledgeBase) -> None:
+    reply = kb.reply("Is it GDPR compliant, and can I pay in bitcoin?")
+    assert [m.entry.id for m in reply.matches] == ["gdpr"]
+    assert reply.unanswered == ("can I pay in bitcoin?",)
+    reply = kb.reply("Can we pay by wire transfer and is there an API?")
+    assert [m.entry.id for m in reply.matches] == ["api"]
+    assert reply.unanswered == ("Can we pay by wire transfer?",)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "We use Excel and do you integrate with it?",  # the statement part is not a question
+        "Can I pay in bitcoin?",
+    ],
+)
+def test_a_question_nothing_answers_is_unanswered_whole(kb: KnowledgeBase, question: str) -> None:
+    reply = kb.reply(question)
+    assert reply.matches == () and reply.unanswered == (question,)
+
+
+def test_split_only_where_a_new_question_starts() -> None:
+    def parts(text: str) -> list[str]:
+        return [text[a:b] for a, b in split_question(text)]
+
+    assert parts("Is it GDPR compliant and do you have an API?") == [
+        "Is it GDPR compliant",
+        "do you have an API?",
+    ]
+    assert parts("Do you integrate with Salesforce and HubSpot?") == [
+        "Do you integrate with Salesforce and HubSpot?"
+    ]
+    assert parts("What do you charge and how?") == ["What do you charge and how?"]
+    assert parts("Is SSO included; what about the API?") == [
+        "Is SSO included",
+        "what about the API?",
+    ]
+
+
+def test_clinc_out_of_scope_questions_match_no_entry_at_all(kb: KnowledgeBase) -> None:
+    rows = [
+        json.loads(line)["text"] for line in (DATA / "clinc_oos_dev.jsonl").read_text().splitlines()
+    ]
+    assert [text for text in rows if kb.matches(text)] == []

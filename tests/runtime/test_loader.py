@@ -238,3 +238,182 @@ def test_unreachable_step_warns() -> None:
     assert [str(p) for p in loaded.warnings] == [
         "f.yaml:4:10: warning: steps[1].id: step 'b' can never be reached"
     ]
+
+
+# -- every problem of a file in one run ---------------------------------------------------
+
+
+def test_schema_errors_do_not_hide_reference_and_condition_errors() -> None:
+    text = """\
+    flow: tiny
+    slots:
+      size: {type: integer, colour: red}
+    steps:
+      - {id: size, ask: size, next: sizing}
+      - {id: done, end: true, when: "sise > 3"}
+    """
+    assert problems(text) == [
+        "f.yaml:3:25: slots.size.colour: unknown key 'colour'; known keys: ask, cues, description, "
+        "max, min, pii, reask, synonyms, type, values, volunteer",
+        "f.yaml:5:33: steps[0].next: unknown step 'sizing' (did you mean 'size'?)",
+        "f.yaml:6:33: steps[1].when: in condition 'sise > 3': unknown name 'sise' "
+        "(did you mean 'size'?) (at character 1)",
+    ]
+
+
+def test_problems_are_sorted_by_position() -> None:
+    text = """\
+    flow: tiny
+    routes:
+      - {when: "nope > 1", route: warm}
+    slots:
+      size: {type: integr}
+    steps:
+      - {id: a, ask: siz}
+    """
+    found = parse_flow(textwrap.dedent(text), "f.yaml").problems
+    assert [p.line for p in found] == [3, 5, 7]
+    assert "unknown name 'nope'" in found[0].message and "unknown slot 'siz'" in found[2].message
+
+
+def test_raw_checks_skip_what_the_schema_already_refused() -> None:
+    # wrong types are one problem each, never a second one from the reference check
+    found = problems("flow: t\nsteps:\n  - {id: a, ask: [5], next: 7, when: 3}\n")
+    assert len(found) == 3, found
+    assert all("expected text" in p for p in found), found
+
+
+# -- scoring sees slots and context only ----------------------------------------------------
+
+
+@pytest.mark.parametrize("score", ["fit", "intent", "capacity", "total"])
+def test_scores_in_scoring_rules_are_load_errors(score: str) -> None:
+    text = MINIMAL + f'scoring:\n  intent:\n    - {{when: "size > 3 and {score} >= 40", add: 10}}\n'
+    assert problems(text) == [
+        f"f.yaml:11:14: scoring.intent[0].when: in condition 'size > 3 and {score} >= 40': "
+        f"'{score}' is a score: scoring rules see slots and context only; use a route or branch "
+        "for scores (at character 14)"
+    ]
+
+
+def test_scores_stay_allowed_in_routes_steps_and_disqualifiers() -> None:
+    text = MINIMAL.replace("    ask: size\n", '    ask: size\n    when: "total < 300"\n')
+    text += 'routes:\n  - {when: "fit >= 40 and total > 90", route: warm}\n  - {route: nurture}\n'
+    text += 'disqualify:\n  - {when: "intent > 99", reason: odd}\n'
+    loaded = parse_flow(text, "f.yaml")
+    assert loaded.errors == [], loaded.problems
+
+
+# -- what the loader refuses ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("step", "expected"),
+    [
+        ("{id: a, ask: []}", "f.yaml:3:18: steps[0].ask: needs at least one slot"),
+        ("{id: a, say: hi, collect: []}", "f.yaml:3:31: steps[0].collect: needs at least one slot"),
+        ("{id: a, branch: []}", "f.yaml:3:21: steps[0].branch: needs at least one case"),
+        ('{id: "", end: true}', "f.yaml:3:10: steps[0].id: must not be empty"),
+    ],
+)
+def test_empty_kinds_and_ids_are_refused(step: str, expected: str) -> None:
+    found = problems(f"flow: t\nsteps:\n  - {step}\n  - {{id: e, end: true}}\n")
+    assert any(p.startswith(expected) for p in found), found
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ('""', "a slot needs a name"),
+        ("fit", "'fit' is a reserved name"),
+        ("email_domain", "'email_domain' is a reserved name"),
+        ("company size", "cannot be used in conditions"),
+        ("size.foo", "cannot be used in conditions"),
+    ],
+)
+def test_unusable_slot_names_are_refused(name: str, words: str) -> None:
+    found = problems(
+        f"flow: t\nslots:\n  {name}: {{type: text}}\nsteps:\n  - {{id: e, end: true}}\n"
+    )
+    assert len(found) == 1 and found[0].startswith("f.yaml:3:3: slots.") and words in found[0], (
+        found
+    )
+
+
+def test_dotted_names_on_slots_are_not_conditions() -> None:
+    text = MINIMAL + 'routes:\n  - {when: "size.foo > 3", route: warm}\n'
+    assert problems(text) == [
+        "f.yaml:10:12: routes[0].when: in condition 'size.foo > 3': 'size' has no parts: "
+        "'size.foo' names nothing (only context.* does) (at character 1)"
+    ]
+
+
+# -- loader wording -------------------------------------------------------------------------
+
+
+def test_list_never_closed_points_at_its_bracket() -> None:
+    found = problems("flow: x\nsteps: [\n  {id: a, say: hi},\n  {id: b, end: true},\n")
+    assert found == [
+        "f.yaml:2:8: YAML syntax error: a [ list starting here is never closed (the file ends first)"
+    ]
+
+
+def test_unclosed_mapping_before_the_next_line_names_where_it_opened() -> None:
+    found = problems('flow: x\nsteps:\n  - {id: a, say: "hi"\n  - {id: b, end: true}\n')
+    assert found == [
+        "f.yaml:4:3: YAML syntax error: expected ',' or '}', but got '-': a { mapping opened "
+        "at line 3, column 5 is not closed"
+    ]
+
+
+def test_unknown_key_inside_a_slot_suggests_the_right_one() -> None:
+    found = problems(MINIMAL.replace('ask: "How many people?"', 'ask: "How many?", mn: 1'))
+    assert found == ["f.yaml:3:43: slots.size.mn: unknown key 'mn' (did you mean 'min'?)"]
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [("[1, 2]", "a list"), ("1.5", "1.5"), ("{a: 1}", "a mapping")]
+)
+def test_wrong_version_type_is_one_plain_line(value: str, shown: str) -> None:
+    found = problems(MINIMAL.replace("flow: tiny\n", f"flow: tiny\nversion: {value}\n"))
+    assert found == [f"f.yaml:2:10: version: expected a whole number or text, got {shown}"]
+
+
+def test_merge_keys_may_override_and_duplicates_are_still_caught() -> None:
+    text = """\
+    flow: merged
+    steps:
+      - &ask {id: size, say: "Hello", next: done}
+      - {<<: *ask, id: again, say: "Hello again"}
+      - {id: done, end: true}
+    """
+    loaded = parse_flow(textwrap.dedent(text), "f.yaml")
+    assert loaded.flow is not None, loaded.problems
+    assert [(s.id, s.say, s.next) for s in loaded.flow.steps[:2]] == [
+        ("size", "Hello", "done"),
+        ("again", "Hello again", "done"),
+    ]
+    twice = problems("flow: t\nsteps:\n  - {id: a, end: true, id: b}\n")
+    assert twice == [
+        "f.yaml:3:24: steps[0].id: 'id' is defined twice in the same block "
+        "(line 3, columns 6 and 24)"
+    ]
+
+
+def test_a_merged_value_overridden_takes_the_blocks_own_value_and_position() -> None:
+    text = """\
+    flow: merged
+    slots:
+      gold: &tier {type: enum, values: [a]}
+      silver: {<<: *tier, values: [b, c]}
+      bronze: {<<: *tier, type: colour}
+    steps:
+      - {id: e, end: true}
+    """
+    loaded = parse_flow(textwrap.dedent(text), "f.yaml")
+    assert [str(p) for p in loaded.problems] == [
+        "f.yaml:5:29: slots.bronze.type: must be one of 'text', 'integer', 'number', 'money', "
+        "'email', 'phone', 'enum', 'list', 'boolean' or 'timeline', got 'colour'"
+    ]
+    silver = parse_flow(textwrap.dedent(text).replace(", type: colour", ""), "f.yaml").flow
+    assert silver is not None and silver.slots["silver"].values == ["b", "c"]

@@ -13,14 +13,25 @@ from convodesk.runtime.problems import LoadError, Problem
 from .errors import Exit, report
 
 
-def _summary(loaded: LoadedFlow) -> str:
+def _count(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else plural or word + 's'}"
+
+
+def _summary(loaded: LoadedFlow, *, failed_warnings: int = 0) -> str:
+    """One line per file: what it holds when it passes, why it failed when --strict fails it."""
     flow = loaded.flow
     assert flow is not None
+    if failed_warnings:
+        return (
+            f"{loaded.source.file}: failed — {_count(failed_warnings, 'warning')} "
+            "(--strict treats warnings as failures)"
+        )
     questions = sum(len(step.asks) for step in flow.steps)
     return (
-        f"{loaded.source.file}: ok — {flow.flow} v{flow.version}: {len(flow.steps)} steps, "
-        f"{questions} questions, {len(flow.slots)} slots, {len(flow.knowledge)} knowledge entries, "
-        f"{len(flow.disqualify)} disqualifiers, {len(flow.routes)} routes"
+        f"{loaded.source.file}: ok — {flow.flow} v{flow.version}: {_count(len(flow.steps), 'step')}, "
+        f"{_count(questions, 'question')}, {_count(len(flow.slots), 'slot')}, "
+        f"{_count(len(flow.knowledge), 'knowledge entry', 'knowledge entries')}, "
+        f"{_count(len(flow.disqualify), 'disqualifier')}, {_count(len(flow.routes), 'route')}"
     )
 
 
@@ -60,7 +71,8 @@ def validate(
             }
         )
         if ok and not as_json:
-            print(_summary(loaded))  # type: ignore[arg-type]
+            failing = len(problems) - len(file_errors) if strict else 0
+            print(_summary(loaded, failed_warnings=failing))  # type: ignore[arg-type]
     if as_json:
         print(json.dumps(results, indent=2))
     if errors:

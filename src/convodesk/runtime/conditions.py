@@ -23,9 +23,10 @@ Evaluator = Callable[[Env], Any]
 class ConditionError(ValueError):
     """A condition that cannot be parsed or names something the flow does not define."""
 
-    def __init__(self, message: str, column: int = 0) -> None:
+    def __init__(self, message: str, column: int = 0, name: str | None = None) -> None:
         super().__init__(message)
         self.column = column
+        self.name = name  # the unknown name, for callers that explain why it is unknown
 
 
 _TOKEN = re.compile(
@@ -37,7 +38,7 @@ _TOKEN = re.compile(
     )""",
     re.VERBOSE,
 )
-_KEYWORDS = {"and", "or", "not", "in", "is", "set", "true", "false", "none", "null"}
+KEYWORDS = frozenset({"and", "or", "not", "in", "is", "set", "true", "false", "none", "null"})
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def _tokenize(source: str) -> list[_Tok]:
         kind = match.lastgroup or ""
         text = match.group(kind)
         start = match.start(kind)
-        if kind == "name" and text.lower() in _KEYWORDS:
+        if kind == "name" and text.lower() in KEYWORDS:
             kind, text = "kw", text.lower()
         tokens.append(_Tok(kind, text, start))
         pos = match.end()
@@ -313,7 +314,14 @@ class _Parser:
             if self.tok.kind == "op" and self.tok.text == "(":
                 return self.parse_call(tok)
             if self.accepts is not None and not self.accepts(tok.text):
-                raise ConditionError(f"unknown name '{tok.text}'", tok.pos)
+                root = tok.text.split(".")[0]
+                if "." in tok.text and self.accepts(root):
+                    raise ConditionError(
+                        f"'{root}' has no parts: '{tok.text}' names nothing (only context.* does)",
+                        tok.pos,
+                        tok.text,
+                    )
+                raise ConditionError(f"unknown name '{tok.text}'", tok.pos, tok.text)
             self.used.add(tok.text)
             return _lookup(tok.text)
         if tok.kind == "end":
@@ -359,7 +367,10 @@ class Condition:
 def compile_condition(
     source: str, known: Iterable[str] | Callable[[str], bool] | None = None
 ) -> Condition:
-    """Parse `source`; with `known`, names outside it are errors (context.* is always allowed)."""
+    """Parse `source`; with `known`, names outside it are errors (context.* is always allowed).
+
+    Only `context` has parts: a slot holds one value, so `size.foo` is an error, not None.
+    """
     if len(source) > 2000:
         raise ConditionError("condition is longer than 2000 characters", 0)
     accepts: Callable[[str], bool] | None
@@ -369,7 +380,7 @@ def compile_condition(
         allowed = set(known)
 
         def accepts(name: str) -> bool:
-            return name in allowed or name.startswith("context.") or name.split(".")[0] in allowed
+            return name in allowed or name.startswith("context.")
 
     parser = _Parser(source, accepts)
     try:

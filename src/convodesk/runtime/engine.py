@@ -156,14 +156,61 @@ def _plain_context(context: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _check_consistent(flow: Flow, state: SessionState) -> None:
-    """A state whose hash matches but whose body names unknown steps or slots was edited by hand."""
-    step_ids = {step.id for step in flow.steps}
-    if state.step is not None and state.step not in step_ids:
-        raise StateError(f"saved state is at unknown step '{state.step}': it was tampered with")
-    unknown = [name for name in [*state.slots, *state.waiting] if name not in flow.slots]
+    """A state whose hash matches but whose body this flow could not have made was edited.
+
+    The engine stores only values that fit their slot's type, names only its own steps, slots
+    and knowledge entries, and waits only for the slots of the step it is at. A state that
+    breaks any of that would make the conversation go on wrongly, so it is refused, never
+    repaired. (An edit that stays within those lines needs a signature to catch: `secret=`.)
+    """
+    problem = _state_problem(flow, state)
+    if problem:
+        raise StateError(f"saved state {problem}; it was tampered with")
+
+
+def _names(kind: str, unknown: list[str]) -> str:
+    return f"unknown {kind}(s) {', '.join(u or repr(u) for u in unknown)}"
+
+
+def _state_problem(flow: Flow, state: SessionState) -> str | None:
+    steps = {step.id: step for step in flow.steps}
+    knowledge = {entry.id for entry in flow.knowledge}
+    if state.turn < 0 or state.reasks < 0:
+        field = "turn" if state.turn < 0 else "reasks"
+        return f"has {field} {getattr(state, field)}, below 0"
+    if state.step is not None and state.step not in steps:
+        return f"is at unknown step '{state.step}'"
+    unknown = [n for n in [*state.slots, *state.waiting] if n not in flow.slots]
+    unknown += [n for n in [*state.declined, *state.skipped] if n not in flow.slots]
     if unknown:
-        raise StateError(
-            f"saved state has unknown slot(s) {', '.join(unknown)}: it was tampered with"
-        )
+        return f"has {_names('slot', list(dict.fromkeys(unknown)))}"
+    for name, held in state.slots.items():
+        for value in (held.value, *held.previous):
+            why = flow.slots[name].value_problem(value)
+            if why:
+                kind = flow.slots[name].type
+                return f"holds an impossible value for slot '{name}' ({kind}): {why}"
+    bad_steps = [v for v in state.visited if v not in steps]
+    bad_steps += [m.step for m in state.transcript if m.step is not None and m.step not in steps]
+    if bad_steps:
+        return f"has visited {_names('step', list(dict.fromkeys(bad_steps)))}"
+    bad_entries = [k for k in state.answered if k not in knowledge]
+    bad_entries += [
+        m.knowledge for m in state.transcript if m.knowledge and m.knowledge not in knowledge
+    ]
+    if bad_entries:
+        return f"has answered from {_names('knowledge entry', list(dict.fromkeys(bad_entries)))}"
     if state.done and state.outcome is None:
-        raise StateError("saved state is finished but has no outcome: it was tampered with")
+        return "is finished but has no outcome"
+    if state.waiting:
+        step = steps.get(state.step) if state.step else None
+        asks = step.asks if step else []
+        foreign = [n for n in state.waiting if n not in asks]
+        if foreign:
+            where = (
+                f"step '{state.step}' asks {', '.join(asks) or 'nothing'}" if step else "no step"
+            )
+            return f"waits for {', '.join(foreign)}, but {where}"
+        if state.done:
+            return "is finished but still waits for an answer"
+    return None

@@ -11,43 +11,51 @@ from .yamlsource import SourceMap
 TERMINAL_KINDS = ("end", "handoff")
 
 
+SKIP_LABEL = "when false"
+
+
 @dataclass(frozen=True)
 class Edge:
     source: str
     target: str
     label: str = ""
+    skip: bool = False  # taken when the source step's `when` is false (the step does nothing)
 
 
 def edges(flow: Flow) -> list[Edge]:
-    """Every transition the engine can take, labelled with its condition where it has one."""
+    """Every transition the engine can take, labelled with its condition where it has one.
+
+    A step with `when` that is false is passed over to the step after it, whatever its kind:
+    a conditional end or handoff is a way on, not a dead end. That fall-through is its own
+    edge only where no other edge already leads there (after an ask it is the same step).
+    """
     out: list[Edge] = []
     for index, step in enumerate(flow.steps):
-        kind = step.kind
-        if kind in TERMINAL_KINDS:
-            continue
-        if kind == "branch":
-            has_default = False
-            for case in step.branch or []:
-                out.append(Edge(step.id, case.next, case.when or "else"))
-                has_default = has_default or not case.when
-            if not has_default:
-                fallback = flow.next_of(index)
-                if fallback:
-                    out.append(Edge(step.id, fallback, "otherwise"))
-            continue
-        if kind == "route":
-            targets = {r.next for r in flow.routes if r.next}
-            for route in flow.routes:
-                if route.next:
-                    out.append(Edge(step.id, route.next, route.route))
-            fallback = flow.next_of(index)
-            if fallback and (len(targets) == 0 or any(not r.next for r in flow.routes)):
-                out.append(Edge(step.id, fallback, ""))
-            continue
-        target = flow.next_of(index)
-        if target:
-            out.append(Edge(step.id, target, ""))
+        mine = _step_edges(flow, index, step)
+        fallthrough = flow.next_of(index) if step.when else None
+        if fallthrough and all(edge.target != fallthrough for edge in mine):
+            mine.append(Edge(step.id, fallthrough, SKIP_LABEL, skip=True))
+        out += mine
     return out
+
+
+def _step_edges(flow: Flow, index: int, step: Step) -> list[Edge]:
+    """The transitions of a step that runs (its `when` is true or absent)."""
+    kind = step.kind
+    if kind in TERMINAL_KINDS:
+        return []
+    fallback = flow.next_of(index)
+    if kind == "branch":
+        out = [Edge(step.id, case.next, case.when or "else") for case in step.branch or []]
+        if fallback and all(case.when for case in step.branch or []):
+            out.append(Edge(step.id, fallback, "otherwise"))
+        return out
+    if kind == "route":
+        out = [Edge(step.id, r.next, r.route) for r in flow.routes if r.next]
+        if fallback and (not out or any(not r.next for r in flow.routes)):
+            out.append(Edge(step.id, fallback, ""))
+        return out
+    return [Edge(step.id, fallback, "")] if fallback else []
 
 
 def successors(flow: Flow) -> dict[str, list[str]]:
@@ -77,7 +85,8 @@ def check_graph(flow: Flow, source: SourceMap) -> list[Problem]:
     table = successors(flow)
     index = {step.id: i for i, step in enumerate(flow.steps)}
     live = reachable(flow)
-    can_finish = {sid for sid, nexts in table.items() if not nexts}
+    terminal = {step.id for step in flow.steps if step.kind in TERMINAL_KINDS}
+    can_finish = {sid for sid, nexts in table.items() if not nexts} | terminal
     changed = True
     while changed:
         changed = False
@@ -116,20 +125,60 @@ def check_graph(flow: Flow, source: SourceMap) -> list[Problem]:
 def _label(step: Step) -> str:
     kind = step.kind
     if kind == "ask":
-        return f"{step.id}<br/>ask: {', '.join(step.asks)}"
-    if kind == "action":
-        return f"{step.id}<br/>action: {step.action}"
-    if kind == "handoff":
-        return f"{step.id}<br/>handoff: {step.handoff}"
-    return f"{step.id}<br/>{kind}"
+        text = f"{step.id}<br/>ask: {', '.join(step.asks)}"
+    elif kind == "action":
+        text = f"{step.id}<br/>action: {step.action}"
+    elif kind == "handoff":
+        text = f"{step.id}<br/>handoff: {step.handoff}"
+    else:
+        text = f"{step.id}<br/>{kind}"
+    return f"{text}<br/>only when: {step.when}" if step.when else text
 
 
 def _escape(text: str) -> str:
     return text.replace('"', "#quot;").replace("\n", " ")
 
 
+def drawn_edges(flow: Flow) -> list[Edge]:
+    """The edges as a reader follows them: a step with `when` can be passed over, so every
+    way into it also leads past it (`timeline -.->|skip budget| committee`).
+
+    The engine's own fall-through edges (from the skipped step itself) are drawn only where no
+    way in exists, i.e. for the first step.
+    """
+    steps = {step.id: (i, step) for i, step in enumerate(flow.steps)}
+    all_edges = edges(flow)
+    first = flow.steps[0].id
+    out = [e for e in all_edges if not e.skip or e.source == first]
+    seen = {(e.source, e.target) for e in out}
+    pending = list(out)
+    while pending:
+        into = pending.pop(0)
+        found = steps.get(into.target)
+        if found is None or not found[1].when:
+            continue
+        index, skipped = found
+        past = flow.next_of(index)
+        if not past or (into.source, past) in seen or into.source == into.target:
+            continue
+        if into.skip and into.label.startswith("skip "):
+            label = f"{into.label}, {skipped.id}"
+        elif into.label and not into.skip:
+            label = f"{into.label}; skip {skipped.id}"
+        else:
+            label = f"skip {skipped.id}"
+        edge = Edge(into.source, past, label, skip=True)
+        seen.add((edge.source, edge.target))
+        out.append(edge)
+        pending.append(edge)
+    return sorted(out, key=lambda e: steps[e.source][0])  # stable: a step's ways out together
+
+
 def to_mermaid(flow: Flow) -> str:
-    """A Mermaid flowchart that renders in GitHub, docs sites and mermaid.live."""
+    """A Mermaid flowchart that renders in GitHub, docs sites and mermaid.live.
+
+    Solid arrows are steps that run; dotted ones pass over a step whose `when` is false.
+    """
     shapes = {
         "branch": ('{"', '"}'),
         "end": ('(["', '"])'),
@@ -141,11 +190,13 @@ def to_mermaid(flow: Flow) -> str:
     for step in flow.steps:
         left, right = shapes.get(step.kind, ('["', '"]'))
         lines.append(f"    {_node(step.id)}{left}{_escape(_label(step))}{right}")
-    for edge in edges(flow):
-        label = f"|{_escape(edge.label)}|" if edge.label else ""
-        lines.append(f"    {_node(edge.source)} -->{label} {_node(edge.target)}")
+    for edge in drawn_edges(flow):
+        arrow = "-.->" if edge.skip else "-->"
+        label = f'|"{_escape(edge.label)}"|' if edge.label else ""
+        lines.append(f"    {_node(edge.source)} {arrow}{label} {_node(edge.target)}")
     if flow.disqualify:
-        lines.append('    DQ(["disqualify (any turn)"])')
+        reasons = ", ".join(dict.fromkeys(rule.reason for rule in flow.disqualify))
+        lines.append(f'    DQ(["disqualify on any turn:<br/>{_escape(reasons)}"])')
         for rule in flow.disqualify:
             lines.append(f"    %% disqualify when {_escape(rule.when)} ({rule.reason})")
     return "\n".join(lines) + "\n"

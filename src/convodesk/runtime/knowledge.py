@@ -11,8 +11,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .model import Flow, KnowledgeEntry
+from .understanding.signals import is_question
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9+#.\-]*[a-z0-9+#]|[a-z0-9]")
+# Where a compound question starts its next question: "..., and do you have an API?"
+_NEXT_QUESTION = re.compile(
+    r"\s*(?:,\s*)?\b(?:and|also|plus|or|but)\s+(?=(?:do|does|did|is|are|was|were|can|could|will|"
+    r"would|should|have|has|how|what|which|who|when|where|why)\b)|\s*;\s*",
+    re.I,
+)
+MIN_PART_WORDS = 3
 STOPWORDS = frozenset(
     [
         "a",
@@ -88,14 +96,31 @@ class Match:
     entry: KnowledgeEntry
     confidence: float
     pattern: str
+    hits: tuple[int, ...] = ()  # positions (word index) in the question of the words that matched
+
+    @property
+    def position(self) -> int:
+        return self.hits[0] if self.hits else 0
 
 
-def _contains_run(haystack: tuple[str, ...], needle: tuple[str, ...]) -> bool:
+@dataclass(frozen=True)
+class Reply:
+    """What the knowledge base can say to one question: every entry it matches, each once, in
+    the order the buyer asked, and the parts of a compound question nothing answers."""
+
+    question: str
+    matches: tuple[Match, ...]
+    unanswered: tuple[str, ...]
+
+
+def _find_run(haystack: tuple[str, ...], needle: tuple[str, ...]) -> int:
+    """Where `needle` first appears in `haystack` as consecutive words, or -1."""
     size = len(needle)
     first = needle[0]
-    return any(
-        word == first and haystack[i : i + size] == needle for i, word in enumerate(haystack[: len(haystack) - size + 1])
-    )
+    for i, word in enumerate(haystack[: len(haystack) - size + 1]):
+        if word == first and haystack[i : i + size] == needle:
+            return i
+    return -1
 
 
 @dataclass(frozen=True)
@@ -110,18 +135,53 @@ def _compile(text: str) -> _Pattern:
     return _Pattern(text, words, tuple(w for w in words if w not in STOPWORDS))
 
 
-def _confidence(question: tuple[str, ...], present: frozenset[str], pattern: _Pattern) -> float:
+def _locate(
+    question: tuple[str, ...], present: frozenset[str], pattern: _Pattern
+) -> tuple[float, tuple[int, ...]]:
+    """The confidence that `question` asks `pattern`, and where its matching words are."""
     if not pattern.words or not question:
-        return 0.0
-    if _contains_run(question, pattern.words):
-        return 1.0
+        return 0.0, ()
+    start = _find_run(question, pattern.words)
+    if start >= 0:
+        return 1.0, tuple(range(start, start + len(pattern.words)))
     content = pattern.content
     if len(content) < 2:
-        return 0.0  # one meaningful word: only the exact phrase counts ("support hours" != "hour")
-    hits = sum(1 for w in content if w in present)
-    if hits == len(content):
-        return 0.85
-    return round(0.7 * hits / len(content), 3)
+        return (
+            0.0,
+            (),
+        )  # one meaningful word: only the exact phrase counts ("support hours" != "hour")
+    found = sorted(question.index(w) for w in content if w in present)
+    if len(found) == len(content):
+        return 0.85, tuple(found)
+    return round(0.7 * len(found) / len(content), 3), tuple(found)
+
+
+def _confidence(question: tuple[str, ...], present: frozenset[str], pattern: _Pattern) -> float:
+    return _locate(question, present, pattern)[0]
+
+
+def split_question(question: str) -> list[tuple[int, int]]:
+    """The character spans of a compound question's questions.
+
+    "Is it GDPR compliant and do you have an API?" is two. A split is made only where a new
+    question starts (and/also/or + do/is/can/how...), and never leaves a fragment of fewer
+    than MIN_PART_WORDS words (it joins its neighbour instead).
+    """
+    spans: list[tuple[int, int]] = []
+    cut = 0
+    for boundary in [*_NEXT_QUESTION.finditer(question), None]:
+        end = boundary.start() if boundary else len(question)
+        words = _words(question, (cut, end))
+        if spans and (words < MIN_PART_WORDS or _words(question, spans[-1]) < MIN_PART_WORDS):
+            spans[-1] = (spans[-1][0], end)
+        elif words:
+            spans.append((cut, end))
+        cut = boundary.end() if boundary else end
+    return spans or [(0, len(question))]
+
+
+def _words(text: str, span: tuple[int, int]) -> int:
+    return len(_WORD.findall(text[span[0] : span[1]].lower()))
 
 
 def pattern_confidence(question: tuple[str, ...], pattern: tuple[str, ...]) -> float:
@@ -141,15 +201,51 @@ class KnowledgeBase:
 
     def best(self, question: str) -> Match | None:
         """The best entry above its threshold, else None (the bot must say it does not know)."""
+        found = self.matches(question)
+        return max(found, key=lambda m: m.confidence) if found else None
+
+    def matches(self, question: str) -> list[Match]:
+        """Every entry above its threshold (its best pattern), in the order the question asks.
+
+        "Is it GDPR compliant and do you have an API?" matches gdpr, then api: a buyer who
+        asked two things hears two answers, never only the one that scored higher.
+        """
         asked = tokens(question[:2000])
         present = frozenset(asked)
-        best: Match | None = None
+        found: list[Match] = []
         for entry, patterns in self.entries:
             threshold = entry.min_confidence if entry.min_confidence is not None else self.threshold
+            best: Match | None = None
             for pattern in patterns:
                 if pattern.content and not any(w in present for w in pattern.content):
                     continue
-                score = _confidence(asked, present, pattern)
+                score, hits = _locate(asked, present, pattern)
                 if score >= threshold and (best is None or score > best.confidence):
-                    best = Match(entry, score, pattern.text)
-        return best
+                    best = Match(entry, score, pattern.text, hits)
+            if best is not None:
+                found.append(best)
+        found.sort(key=lambda m: m.position)  # stable: entries in file order on a tie
+        return found
+
+    def reply(self, question: str) -> Reply:
+        """The answers to `question`, and what of it stays unanswered.
+
+        A compound question whose parts are covered only in part names the uncovered parts,
+        so they are recorded as outstanding instead of dropped; a question nothing answers is
+        unanswered as a whole.
+        """
+        question = question[:2000]
+        found = tuple(self.matches(question))
+        if not found:
+            return Reply(question, (), (question,))
+        parts = split_question(question)
+        if len(parts) < 2:
+            return Reply(question, found, ())
+        starts = [m.start() for m in _WORD.finditer(question.lower())]
+        unanswered: list[str] = []
+        for begin, end in parts:
+            mine = {i for i, at in enumerate(starts) if begin <= at < end}
+            part = question[begin:end].strip(" ,")
+            if not any(hit in mine for m in found for hit in m.hits) and is_question(part):
+                unanswered.append(part if part.endswith(("?", ".", "!")) else f"{part}?")
+        return Reply(question, found, tuple(unanswered))

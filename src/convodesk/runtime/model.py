@@ -25,6 +25,20 @@ TIMELINE_VALUES: tuple[str, ...] = (
 )
 
 
+_TYPE_NAMES = {
+    "text": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "money": "an amount of money (a number)",
+    "email": "an email address (text)",
+    "phone": "a phone number (text)",
+    "enum": "one of the values (text)",
+    "list": "a list of texts",
+    "boolean": "true or false",
+    "timeline": "a timeline value (text)",
+}
+
+
 class _Strict(BaseModel):
     """Unknown keys are mistakes in a hand-written file, so they are errors, not ignored."""
 
@@ -59,6 +73,38 @@ class Slot(_Strict):
     pii: bool = False
     volunteer: bool = True
 
+    @property
+    def allowed_values(self) -> tuple[str, ...]:
+        """The values an enum or timeline slot may hold (empty: any value of its type)."""
+        if self.values:
+            return tuple(self.values)
+        return TIMELINE_VALUES if self.type == "timeline" else ()
+
+    def value_problem(self, value: Any) -> str | None:
+        """Why `value` cannot be this slot's value, or None if it can.
+
+        The engine stores only values that pass, so a saved state holding anything else was
+        edited, and an understander's wrong-typed guess is dropped instead of stored.
+        """
+        kind = self.type
+        numeric = isinstance(value, int | float) and not isinstance(value, bool)
+        if kind == "integer":
+            ok = numeric and isinstance(value, int)
+        elif kind in ("number", "money"):
+            ok = numeric and value == value and value not in (float("inf"), float("-inf"))
+        elif kind == "boolean":
+            ok = isinstance(value, bool)
+        elif kind == "list":
+            ok = isinstance(value, list) and all(isinstance(v, str) and v for v in value)
+        else:
+            ok = isinstance(value, str) and bool(value)
+        if not ok:
+            return f"{value!r} is not {_TYPE_NAMES[kind]}"
+        allowed = self.allowed_values
+        if kind in ("enum", "timeline") and allowed and value not in allowed:
+            return f"{value!r} is not one of {', '.join(allowed)}"
+        return None
+
     @model_validator(mode="after")
     def _enum_needs_values(self) -> Slot:
         if self.type == "enum" and not self.values:
@@ -73,7 +119,7 @@ class Slot(_Strict):
 class KnowledgeEntry(_Strict):
     """An approved answer. The bot never answers from anywhere else."""
 
-    id: str
+    id: str = Field(min_length=1)
     patterns: list[str] = Field(min_length=1)
     answer: str
     min_confidence: float | None = Field(default=None, ge=0, le=1)
@@ -91,7 +137,7 @@ class Step(_Strict):
     `say` may carry `collect` (a greeting that also asks), `ask` may carry `say` (custom wording).
     """
 
-    id: str
+    id: str = Field(min_length=1)
     say: str | None = None
     ask: list[str] | None = None
     collect: list[str] | None = None
@@ -108,6 +154,20 @@ class Step(_Strict):
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
+
+    @field_validator("ask", "collect")
+    @classmethod
+    def _some_slots(cls, value: list[str] | None) -> list[str] | None:
+        if value == []:
+            raise ValueError("needs at least one slot, an empty list asks nothing")
+        return value
+
+    @field_validator("branch")
+    @classmethod
+    def _some_cases(cls, value: list[BranchCase] | None) -> list[BranchCase] | None:
+        if value == []:
+            raise ValueError("needs at least one case, an empty branch goes nowhere")
+        return value
 
     @model_validator(mode="after")
     def _one_kind(self) -> Step:
@@ -193,6 +253,9 @@ class Flow(_Strict):
     routes: list[Route] = Field(default_factory=list)
     handoff: Handoff = Field(default_factory=Handoff)
     redact: bool = False
+    # How convodesk's simulator reads buyer messages for this flow (a --understanding flag
+    # wins). The runtime itself always uses rules unless the embedder plugs in an Understander.
+    understanding: Literal["rules", "llm"] | None = None
 
     def step(self, step_id: str) -> Step:
         for step in self.steps:

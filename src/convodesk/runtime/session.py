@@ -7,6 +7,7 @@ honour a request for a human, and only then continue with the next unanswered qu
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +34,19 @@ if TYPE_CHECKING:
 
 MAX_STEPS_PER_TURN = 200
 SOURCE_KEYS = ("page", "referrer", "visitor_id", "landing_page", "locale")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def question_part(text: str) -> str:
+    """From the first sentence that asks on: "Hi, I'm Ava. What brings you here?" -> the question.
+
+    Text without a question mark is kept whole (it may ask without one: "Tell me about X.").
+    """
+    sentences = _SENTENCE_END.split(text)
+    for index, sentence in enumerate(sentences):
+        if sentence.endswith("?"):
+            return " ".join(sentences[index:])
+    return text
 
 
 class Session:
@@ -141,22 +155,31 @@ class Session:
             return Analysis(text=text)
 
     def _give(self, analysis: Analysis) -> None:
+        """Answer every approved entry the buyer asked about, each once, in the order asked;
+        whatever no entry answers is said to be unknown once, and kept as outstanding."""
+        said: set[str] = set()
+        admitted = False  # "I don't know" is said once per turn, however many parts it covers
         for question in analysis.questions:
-            match = self.engine.knowledge.best(question)
-            if match is not None:
+            reply = self.engine.knowledge.reply(question)
+            for match in reply.matches:
+                if match.entry.id in said:
+                    continue
+                said.add(match.entry.id)
                 self._say(
                     render(match.entry.answer, self._env()), "answer", knowledge=match.entry.id
                 )
                 if match.entry.id not in self.state.answered:
                     self.state.answered.append(match.entry.id)
                 self._event("answered", match.entry.id, value=round(match.confidence, 3))
-                continue
-            self._say(self.flow.bot.dont_know, "dont_know")
-            self.state.outstanding.append(question)
-            self._event("outstanding", question)
-            if not self.state.offered_human:
-                self.state.offered_human = True
-                self._say(self.flow.bot.offer_human, "offer_human")
+            for part in reply.unanswered:
+                if not admitted:
+                    admitted = True
+                    self._say(self.flow.bot.dont_know, "dont_know")
+                    if not self.state.offered_human:
+                        self.state.offered_human = True
+                        self._say(self.flow.bot.offer_human, "offer_human")
+                self.state.outstanding.append(part)
+                self._event("outstanding", part)
 
     def _fill(self, analysis: Analysis) -> bool:
         """Store extracted values; a filled slot changes only on a correction or a direct answer."""
@@ -164,6 +187,10 @@ class Session:
         for extraction in analysis.extractions:
             name = extraction.slot
             if name not in self.flow.slots:
+                continue
+            problem = self.flow.slots[name].value_problem(extraction.value)
+            if problem is not None:  # an understander's guess the slot cannot hold
+                self._event("invalid", problem, slot=name, value=repr(extraction.value))
                 continue
             current = self.state.slots.get(name)
             asked = name in self.state.waiting
@@ -215,7 +242,7 @@ class Session:
             self._leave_step()
             self._advance()
         elif progressed or (analysis.questions and not analysis.extractions):
-            self._ask(step, remaining, kind="question")
+            self._ask(step, remaining, kind="question", again=True)
         else:
             self.state.reasks += 1
             if self.state.reasks > self.flow.max_reasks:
@@ -224,7 +251,7 @@ class Session:
                 self._leave_step()
                 self._advance()
             else:
-                question = self._question_text(step, remaining)
+                question = self._question_text(step, remaining, again=True)
                 slot = self.flow.slots[remaining[0]]
                 template = slot.reask or self.flow.bot.reask
                 env = {**self._env(), "question": question}
@@ -314,15 +341,21 @@ class Session:
         self._event("limit", f"more than {MAX_STEPS_PER_TURN} steps in one turn")
         self._finish("limit")
 
-    def _ask(self, step: Step | None, slots: list[str], kind: str) -> None:
+    def _ask(self, step: Step | None, slots: list[str], kind: str, *, again: bool = False) -> None:
         self._say(
-            self._question_text(step, slots), kind, asking=slots, step=step.id if step else None
+            self._question_text(step, slots, again=again),
+            kind,
+            asking=slots,
+            step=step.id if step else None,
         )
 
-    def _question_text(self, step: Step | None, slots: list[str]) -> str:
+    def _question_text(self, step: Step | None, slots: list[str], *, again: bool = False) -> str:
+        """The words that ask for `slots`; `again` (a re-ask, or the question repeated after an
+        answer) keeps only the question of a step's text, not its greeting or lead-in."""
         env = self._env()
         if step is not None and step.say and (len(slots) == len(step.asks) or len(slots) > 1):
-            return render(step.say, env)
+            text = render(step.say, env)
+            return question_part(text) if again else text
         parts = []
         for name in slots:
             slot = self.flow.slots[name]
@@ -489,7 +522,10 @@ class Session:
         env.update(fit=scores.fit, intent=scores.intent, capacity=scores.capacity)
         env["total"] = scores.fit + scores.intent + scores.capacity
         bot = self.flow.bot
-        env["bot"] = {"name": bot.name, "company": bot.company, "disclosure": bot.disclosure}
+        # The disclosure opens the conversation and is said once: after the opening (turn 0)
+        # `{bot.disclosure}` is empty, so a re-asked greeting does not introduce the bot again.
+        disclosure = bot.disclosure if self.state.turn == 0 else ""
+        env["bot"] = {"name": bot.name, "company": bot.company, "disclosure": disclosure}
         return env
 
     def _say(

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from types import UnionType
+from typing import Any, TypeVar, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -23,6 +25,7 @@ M = TypeVar("M", bound=BaseModel)
 
 class _TooBig(Exception):
     pass
+
 
 MAX_NODES = 50_000
 MAX_BYTES = 5_000_000
@@ -98,7 +101,8 @@ class _Builder:
         self.count += 1
         if self.count > MAX_NODES:
             raise _TooBig
-        self.source.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        # assigned, not kept: a block's own key overrides a merged one at the same path
+        self.source.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if node.tag not in _PLAIN_TAGS:
             line, col = self.source.values[path]
             self.problems.append(
@@ -112,42 +116,59 @@ class _Builder:
             )
             return None
         if isinstance(node, yaml.MappingNode):
-            result: dict[Any, Any] = {}
-            self.loader.flatten_mapping(node)
-            for key_node, value_node in node.value:
-                key = self.loader.construct_object(key_node, deep=True)
-                if not isinstance(key, str | int | float | bool) or key is None:
-                    line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
-                    self.problems.append(
-                        Problem(
-                            self.source.file,
-                            line,
-                            col,
-                            format_path(path),
-                            "keys must be plain text",
-                        )
-                    )
-                    continue
-                key = str(key) if not isinstance(key, str) else key
-                child = (*path, key)
-                mark = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-                if key in result:
-                    self.problems.append(
-                        Problem(
-                            self.source.file,
-                            *mark,
-                            format_path(child),
-                            f"'{key}' is defined twice in the same block (line "
-                            f"{self.source.keys[child][0]} and line {mark[0]})",
-                        )
-                    )
-                    continue
-                self.source.keys[child] = mark
-                result[key] = self.build(value_node, child)
-            return result
+            return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         return self.loader.construct_object(node, deep=True)
+
+    def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[Any, Any]:
+        """Keys of one block; `<<` merges give defaults that the block's own keys override.
+
+        A key written twice in the block is a mistake, but a key that overrides a merged one
+        is what merge keys are for, so only the former is reported.
+        """
+        own = [pair for pair in node.value if pair[0].tag != "tag:yaml.org,2002:merge"]
+        self.loader.flatten_mapping(node)
+        merged = node.value[: len(node.value) - len(own)]
+        result: dict[Any, Any] = {}
+        explicit: set[str] = set()
+        for number, (key_node, value_node) in enumerate([*merged, *own]):
+            from_merge = number < len(merged)
+            key = self.loader.construct_object(key_node, deep=True)
+            if not isinstance(key, str | int | float | bool) or key is None:
+                line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+                self.problems.append(
+                    Problem(
+                        self.source.file, line, col, format_path(path), "keys must be plain text"
+                    )
+                )
+                continue
+            key = str(key) if not isinstance(key, str) else key
+            child = (*path, key)
+            mark = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if key in explicit:
+                self.problems.append(
+                    Problem(
+                        self.source.file,
+                        *mark,
+                        format_path(child),
+                        _twice(key, self.source.keys[child], mark),
+                    )
+                )
+                continue
+            if not from_merge:
+                explicit.add(key)
+            self.source.keys[child] = mark
+            result[key] = self.build(value_node, child)
+        return result
+
+
+def _twice(key: str, first: tuple[int, int], again: tuple[int, int]) -> str:
+    if first[0] == again[0]:
+        where = f"line {first[0]}, columns {first[1]} and {again[1]}"
+    else:
+        where = f"line {first[0]} and line {again[0]}"
+    return f"'{key}' is defined twice in the same block ({where})"
 
 
 _PLAIN_TAGS = {
@@ -161,16 +182,53 @@ _UNCLOSED = {
     "while parsing a flow mapping": "a { mapping",
     "while parsing a flow sequence": "a [ list",
 }
+_OPENERS = {
+    yaml.FlowSequenceStartToken: ("a [ list", yaml.FlowSequenceEndToken),
+    yaml.FlowMappingStartToken: ("a { mapping", yaml.FlowMappingEndToken),
+}
 
 
-def _syntax_problem(file: str, exc: yaml.MarkedYAMLError) -> Problem:
+def _ends_early(problem: str) -> bool:
+    """PyYAML words 'the file ended' two ways: 'end of stream' and '<stream end>'."""
+    return "end of stream" in problem or "<stream end>" in problem
+
+
+def _unclosed_bracket(text: str) -> tuple[str, yaml.Mark] | None:
+    """The innermost `[` or `{` still open when the file ends, found by scanning tokens."""
+    stack: list[tuple[str, type, yaml.Mark]] = []
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            opener = _OPENERS.get(type(token))
+            if opener is not None:
+                stack.append((opener[0], opener[1], token.start_mark))
+            elif stack and isinstance(token, stack[-1][1]):
+                stack.pop()
+    except yaml.YAMLError:
+        pass
+    return (stack[-1][0], stack[-1][2]) if stack else None
+
+
+def _syntax_problem(file: str, exc: yaml.MarkedYAMLError, text: str) -> Problem:
     """Point at where the broken construct starts when the parser only noticed at end of file."""
     problem = exc.problem or "malformed YAML"
     mark = exc.problem_mark or exc.context_mark
-    if "end of stream" in problem and exc.context_mark is not None:
-        mark = exc.context_mark
-        what = _UNCLOSED.get(exc.context or "", "a block")
+    if _ends_early(problem):
+        quoted = exc.context == "while scanning a quoted scalar"
+        bracket = None if quoted else _unclosed_bracket(text)
+        if bracket is not None:
+            what, mark = bracket
+        elif exc.context_mark is not None and exc.context in _UNCLOSED:
+            what, mark = _UNCLOSED[exc.context], exc.context_mark
+        else:
+            what = "a block"
+            mark = exc.context_mark or mark
         problem = f"{what} starting here is never closed (the file ends first)"
+    elif exc.context in _UNCLOSED and exc.context_mark is not None and mark is not None:
+        opened = exc.context_mark
+        problem = (
+            f"{problem}: {_UNCLOSED[exc.context]} opened at line {opened.line + 1}, "
+            f"column {opened.column + 1} is not closed"
+        )
     elif exc.context:
         problem = f"{problem} ({exc.context})"
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -197,7 +255,7 @@ def load_yaml(text: str, file: str) -> tuple[Any, SourceMap, list[Problem]]:
     except _TooBig:
         return None, source, [Problem(file, 1, 1, "", f"file has more than {MAX_NODES} values")]
     except yaml.MarkedYAMLError as exc:
-        return None, source, [_syntax_problem(file, exc)]
+        return None, source, [_syntax_problem(file, exc, text)]
     except yaml.YAMLError as exc:
         return None, source, [Problem(file, 1, 1, "", f"YAML error: {exc}")]
     except RecursionError:
@@ -225,6 +283,14 @@ _TYPE_WORDS = {
 _KIND_OF = {dict: "a mapping", list: "a list"}
 
 
+_BOUND_WORDS = {
+    "greater_than_equal": "at least",
+    "less_than_equal": "at most",
+    "greater_than": "more than",
+    "less_than": "less than",
+}
+
+
 def _plain(error: dict[str, Any], fields: list[str]) -> str:
     """Pydantic's wording rewritten for people who do not program."""
     kind = error["type"]
@@ -243,40 +309,84 @@ def _plain(error: dict[str, Any], fields: list[str]) -> str:
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
         return f"must be one of {expected}, got {got!r}"
-    if kind == "too_short":
+    if kind in ("too_short", "string_too_short"):
         return "must not be empty"
     if kind == "string_pattern_mismatch":
         return f"{got!r} may only use letters, digits, '-', '_' and '.'"
-    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        return f"{error['msg'].lower()}, got {got!r}"
+    if kind in _BOUND_WORDS:
+        limit = next(iter(error.get("ctx", {}).values()), "?")
+        return f"must be {_BOUND_WORDS[kind]} {limit}, got {got!r}"
     message = str(error.get("msg", "invalid value"))
     return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
 
 
-def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
-    """The keys a model accepts at `loc`, for 'did you mean' hints."""
-    current: Any = model
+def _members(annotation: Any) -> list[Any]:
+    """The types an annotation allows, None left out (`int | str` -> [int, str])."""
+    if get_origin(annotation) in (Union, UnionType):
+        return [a for a in get_args(annotation) if a is not type(None)]
+    return [annotation] if annotation is not None else []
+
+
+def _tag(annotation: Any) -> str:
+    """The name pydantic gives a union member in an error's location (`list[str]` -> 'list')."""
+    base = get_origin(annotation) or annotation
+    return str(getattr(base, "__name__", "")).lower()
+
+
+def _child(annotation: Any, part: Any) -> Any:
+    """The annotation one step down: a model's field, a mapping's value, a list's item."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        field = annotation.model_fields.get(part) if isinstance(part, str) else None
+        return field.annotation if field is not None else None
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin in (dict, MappingABC) and len(args) == 2:
+        return args[1]
+    if origin in (list, tuple, set, frozenset) and args:
+        return args[0]
+    return None
+
+
+def _walk(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], bool, Any]:
+    """(the location as the file spells it, whether a union was crossed, the annotation there).
+
+    pydantic names the union member it tried inside `loc` ('version', 'int'); a reader of
+    the YAML knows only `version`, so those parts are dropped.
+    """
+    clean: list[Any] = []
+    annotation: Any = model
+    union = False
     for part in loc:
-        if isinstance(part, int) or current is None:
+        members = _members(annotation)
+        if len(members) > 1 and isinstance(part, str):
+            union = True
+            wanted = part.split("[")[0].lower()
+            annotation = next((m for m in members if _tag(m) == wanted), None)
             continue
-        fields = getattr(current, "model_fields", None)
-        if not fields or part not in fields:
-            current = None
-            break
-        annotation = fields[part].annotation
-        current = _model_in(annotation)
+        if annotation is None and isinstance(part, str) and "[" in part:
+            continue  # a validator's name, such as 'function-after[...]'
+        clean.append(part)
+        annotation = _child(members[0] if members else None, part)
+    members = _members(annotation)
+    return tuple(clean), union, members[0] if len(members) == 1 else None
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The keys a model accepts at `loc`, for 'did you mean' hints (slots.size -> Slot's keys)."""
+    current = _walk(model, loc)[2]
     fields = getattr(current, "model_fields", None)
     return sorted(fields) if fields else []
 
 
-def _model_in(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
+def _either(errors: list[dict[str, Any]]) -> str:
+    """One line for a value that fits none of a union's types: 'expected a or b, got c'."""
+    words = [_TYPE_WORDS[e["type"]] for e in errors if e["type"] in _TYPE_WORDS]
+    if len(words) < len(errors):
+        first = next(e for e in errors if e["type"] not in _TYPE_WORDS)
+        return _plain(first, [])
+    got = errors[0].get("input")
+    shown = repr(got) if not isinstance(got, dict | list) else _KIND_OF[type(got)]
+    unique = list(dict.fromkeys(words))
+    return f"expected {' or '.join(unique)}, got {shown}"
 
 
 def validate_model(model: type[M], data: Any, source: SourceMap) -> tuple[M | None, list[Problem]]:
@@ -290,8 +400,21 @@ def validate_model(model: type[M], data: Any, source: SourceMap) -> tuple[M | No
         return model.model_validate(data), []
     except ValidationError as exc:
         problems = []
+        unions: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+        order: list[tuple[tuple[Any, ...], dict[str, Any] | None]] = []
         for error in exc.errors():
-            loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p))
+            loc, union, _ = _walk(model, tuple(error["loc"]))
+            if union:
+                if loc not in unions:
+                    unions[loc] = []
+                    order.append((loc, None))
+                unions[loc].append(error)
+            else:
+                order.append((loc, error))
+        for loc, error in order:
+            if error is None:
+                problems.append(source.problem(loc, _either(unions[loc])))
+                continue
             extra = error["type"] == "extra_forbidden"
             fields = _fields_at(model, loc[:-1]) if extra else []
             problems.append(
