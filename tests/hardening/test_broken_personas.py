@@ -34,12 +34,29 @@ EXPECTED: dict[str, tuple[int, int, str]] = {
     "09_top_level_list.yaml": (1, 1, "expected a mapping of keys to values at the top, got a list"),
     "10_empty.yaml": (1, 1, "file is empty"),
     "11_bad_persona_id.yaml": (1, 10, "may only use letters, digits"),
-    "12_patience_zero.yaml": (3, 13, "greater than or equal to 1, got 0"),
+    "12_patience_zero.yaml": (3, 13, "must be between 1 and 200 messages, got 0"),
     "13_python_tag.yaml": (2, 10, "YAML tag 'tag:yaml.org,2002:python/object/apply:os.system'"),
     "14_tab_indent.yaml": (3, 1, "found character '\\t'"),
     "15_bad_verbosity.yaml": (3, 14, "must be one of 'terse', 'normal' or 'chatty', got 'loud'"),
     "16_not_utf8.yaml": (3, 13, "file is not UTF-8 text"),
+    "17_several_problems.yaml": (4, 30, "'curent_tool' is not in profile or facts"),
+    "18_refuses_unknown_fact.yaml": (4, 13, "'budjet' is not in profile or facts"),
+    "19_deflects_unknown_fact.yaml": (4, 24, "'committee' is not in profile or facts"),
+    "20_empty_question.yaml": (4, 14, "behavior.asks[0].text: must not be empty"),
+    "21_opening_not_text.yaml": (3, 12, "expected a message, or a list of messages to pick from"),
+    "22_both_refused_and_volunteered.yaml": (5, 13, "'budget' is both volunteered and refused"),
 }
+# files with more than one problem: every one is reported, in file order
+EVERY_PROBLEM: dict[str, list[str]] = {
+    "17_several_problems.yaml": [
+        "4:30: behavior.volunteers[1]: 'curent_tool' is not in profile or facts "
+        "(did you mean 'current_tool'?)",
+        "9:30: expect.slots.timelime: flow 'saas_inbound' has no slot 'timelime' "
+        "(did you mean 'timeline'?)",
+    ],
+}
+# pydantic's own wording, which a designer should never read
+RAW_WORDING = ("Input should", "input should", "String should", "Value error", "validation error")
 
 
 def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -63,9 +80,13 @@ def test_simulate_refuses_with_position(name: str) -> None:
     result = cli("simulate", FLOW_PATH, BROKEN / name)
     assert result.returncode == 2, result.stdout + result.stderr
     assert "Traceback" not in result.stderr and result.stdout == ""
-    first = result.stderr.splitlines()[0]
+    lines = result.stderr.splitlines()
+    first = lines[0]
     assert first.startswith(f"{BROKEN / name}:{line}:{col}: "), first
     assert words in first, first
+    if name in EVERY_PROBLEM:
+        assert lines == [f"{BROKEN / name}:{want}" for want in EVERY_PROBLEM[name]]
+    assert not any(raw in result.stderr for raw in RAW_WORDING), result.stderr
     note("broken_files")
 
 

@@ -58,7 +58,8 @@ _NUMBER = re.compile(r"\d[\d,]*")
 
 
 class PlainUnderstander:
-    """Literal rules: '?' sentences are questions, numbers fill integers, 'actually' corrects."""
+    """Literal rules: '?' sentences are questions, numbers fill integers, 'actually' corrects,
+    "my <slot> is <text>" volunteers a text slot."""
 
     def analyze(
         self,
@@ -78,6 +79,10 @@ class PlainUnderstander:
         if "rather not" in lowered or "prefer not" in lowered or "not sharing" in lowered:
             analysis.declined = list(expecting)
             return analysis
+        for said in re.finditer(r"\bmy (\w+) is ([^.?!]+)", rest, re.I):
+            name = said.group(1).lower()  # "My tool is X." volunteers a text slot
+            if name in flow.slots and name not in expecting and flow.slots[name].type == "text":
+                analysis.extractions.append(Extraction(name, said.group(2).strip(), said.group()))
         number = _NUMBER.search(rest)
         if "actually" in lowered and number:
             for name, slot in flow.slots.items():
@@ -96,9 +101,10 @@ class PlainUnderstander:
                 items = [i.strip(" .") for i in re.split(r",| and ", rest) if i.strip(" .")]
                 analysis.extractions.append(Extraction(name, items, rest))
             elif slot.type == "email":
-                found = re.search(r"\S+@\S+", rest)
-                if found:
-                    analysis.extractions.append(Extraction(name, found.group().rstrip("."), rest))
+                found = re.findall(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", text)
+                if found:  # a correction in the same message means the last address
+                    value = found[-1 if "actually" in lowered else 0].rstrip(".")
+                    analysis.extractions.append(Extraction(name, value, rest))
             elif rest and not any(
                 w in lowered
                 for w in ("not sure", "no idea", "don't know", "hard to say", "depends")

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from convodesk.runtime.model import Flow
-from convodesk.sim.checks import run_checks, values_match
+import asyncio
 
-from .conftest import make_persona
+import pytest
+
+from convodesk.runtime.model import Flow
+from convodesk.runtime.state import Scores
+from convodesk.sim.checks import run_checks, values_match
+from convodesk.sim.runner import run_conversation, sim_engine
+
+from .conftest import PlainUnderstander, make_persona
 from .helpers import check, converse
 
 
@@ -19,8 +25,81 @@ def test_route_expected_fails_and_names_the_scores(tiny_flow: Flow) -> None:
     c = converse(tiny_flow, make_persona(profile={"company_size": 10}, expect={"slots": {}}))
     status, why = check(c, "route_expected")
     assert status == "fail"
-    assert "expected route 'warm' but the flow chose 'nurture'" in why
-    assert "fit 0" in why
+    assert why == (
+        "expected route 'warm' but the flow chose 'nurture': route rule routes[1] 'nurture' "
+        "(no when, so it always holds) fired with scores fit 0, intent 50, capacity 50; "
+        "the expected rule routes[0] 'warm' (when: fit >= 60) did not hold"
+    )
+
+
+def test_route_expected_quotes_the_condition_that_fired_not_its_reason(tiny_flow: Flow) -> None:
+    broken = tiny_flow.model_copy(deep=True)
+    broken.routes[0].when = "fit >= 0"
+    broken.routes[0].reason = "strong fit and intent"
+    c = converse(broken, make_persona(profile={"company_size": 10}, expect={"route": "nurture"}))
+    status, why = check(c, "route_expected")
+    assert status == "fail" and "strong fit" not in why
+    assert "route rule routes[0] 'warm' (when: fit >= 0) fired with scores fit 0" in why
+    assert "the expected rule routes[1] 'nurture' (no when, so it always holds) holds too" in why
+
+
+def test_route_expected_names_the_disqualifier_that_fired(tiny_flow: Flow) -> None:
+    c = converse(tiny_flow, make_persona(behavior={"opening": "I'm a student."}))
+    status, why = check(c, "route_expected")
+    assert status == "fail"
+    assert why == (
+        "expected route 'warm' but the flow chose 'disqualify': disqualifier disqualify[0] "
+        "'student' fired (when: visitor == 'student') with visitor = 'student'; "
+        "scores were fit 0, intent 0, capacity 0"
+    )
+
+
+def test_route_expected_names_a_missing_disqualifier(tiny_flow: Flow) -> None:
+    broken = tiny_flow.model_copy(deep=True)
+    broken.disqualify[0].when = "email_domain in ['rival.example']"
+    broken.disqualify[0].reason = "competitor"
+    student = make_persona(
+        behavior={"opening": "I'm a student."}, expect={"route": "disqualify", "slots": {}}
+    )
+    status, why = check(converse(broken, student), "route_expected")
+    assert status == "fail"
+    assert "no disqualifier fired; disqualifiers check: email_domain" in why
+    assert "the conversation had email_domain = 'big.example'" in why
+    assert "captured, but read by no disqualifier: visitor = 'student'" in why
+    assert "route rule routes[0] 'warm' (when: fit >= 60) fired with scores fit 70" in why
+    # a rule that reads the slot but not this value is named the same way
+    broken.disqualify[0].when = "visitor == 'competitor'"
+    status, why = check(converse(broken, student), "route_expected")
+    assert "the conversation had visitor = 'student'" in why
+    assert "no disqualifier tests visitor == 'student' (is a rule missing?)" in why
+
+
+def test_route_expected_when_the_buyer_left_still_gives_rule_and_scores(tiny_flow: Flow) -> None:
+    p = make_persona(behavior={"patience": 2}, expect={"route": "nurture", "slots": {}})
+    c = converse(tiny_flow, p)
+    status, why = check(c, "route_expected")
+    assert status == "fail" and c.left
+    assert why == (
+        "expected route 'nurture' but the flow chose 'warm': the buyer left at message 2 "
+        "(budget was being asked), before the route step; route rule routes[0] 'warm' "
+        "(when: fit >= 60) fired with scores fit 70, intent 50, capacity 0; the expected rule "
+        "routes[1] 'nurture' (no when, so it always holds) holds too, but comes later"
+    )
+
+
+def test_the_turn_cap_ends_the_conversation_and_fails_the_budget(tiny_flow: Flow) -> None:
+    engine = sim_engine(tiny_flow, understander=PlainUnderstander())
+    persona = make_persona(expect={"route": "nurture"})
+    c = asyncio.run(run_conversation(engine, persona, max_turns=2))
+    assert c.capped and not c.left and c.turns == 2
+    assert c.outcome.ended_by == "limit"
+    status, why = check(c, "turn_budget")
+    assert status == "fail"
+    assert why == "the conversation hit the simulator's turn cap (2 buyer messages)"
+    status, why = check(c, "route_expected")
+    assert status == "fail"
+    assert "the simulator's turn cap stopped it at message 2, before the route step" in why
+    assert "with scores fit 70, intent 50, capacity 0" in why
 
 
 def test_slots_captured_within_tolerance_and_fails_outside(tiny_flow: Flow) -> None:
@@ -43,6 +122,35 @@ def test_values_match_rules() -> None:
     assert not values_match(["CFO", "legal"], ["cfo"], 0.1)
     assert values_match("North_America", "north_america", 0.1)
     assert not values_match(5, None, 0.1)
+
+
+def test_text_slots_match_by_phrase_and_lists_by_item() -> None:
+    # text keeps the buyer's lead-ins; the expected phrase only has to be in it
+    assert values_match("spreadsheets", "now it's Spreadsheets, honestly", 0.1, "text")
+    assert values_match("paper  checklists", "Paper checklists and Excel.", 0.1, "text")
+    assert not values_match("spreadsheets", "now it's Airtable", 0.1, "text")
+    assert not values_match("sheet", "spreadsheets", 0.1, "text"), "whole words only"
+    assert not values_match("", "anything", 0.1, "text")
+    # lists: each expected item inside some captured item, punctuation aside
+    assert values_match(["IT lead", "cfo"], ["the CFO", "our IT-lead"], 0.1, "list")
+    assert not values_match(["IT"], ["with finance"], 0.1, "list")
+    # other kinds stay exact (case and punctuation aside)
+    assert not values_match("this_quarter", "not this_quarter", 0.1, "timeline")
+    assert not values_match("manufacturing", "manufacturing and logistics", 0.1, "enum")
+
+
+def test_slots_captured_passes_text_slots_that_contain_the_phrase(tiny_flow: Flow) -> None:
+    persona = make_persona(
+        facts={"tool": "right now it's spreadsheets and email"},
+        behavior={"verbosity": "normal"},
+        expect={"slots": {"tool": "Spreadsheets and email"}},
+    )
+    c = converse(tiny_flow, persona)
+    assert "right now" in c.state.slots["tool"].value.lower()
+    assert check(c, "slots_captured")[0] == "pass"
+    wrong = converse(tiny_flow, make_persona(expect={"slots": {"tool": "Airtable"}}))
+    status, why = check(wrong, "slots_captured")
+    assert status == "fail" and "a text slot passes when it contains the phrase" in why
 
 
 def test_turn_budget(tiny_flow: Flow) -> None:
@@ -107,6 +215,54 @@ def test_handoff_complete(tiny_flow: Flow) -> None:
     c.outcome.handoff.transcript = []
     why = next(r for r in run_checks(c) if r.id == "handoff_complete").explanation
     assert "next-action owner" in why and "full transcript" in why
+
+
+def _with_fields(flow: Flow) -> Flow:
+    out = flow.model_copy(deep=True)
+    out.handoff.fields = {
+        "size": "size",
+        "tool": "tool",
+        "budget": "budget",
+        "page": "context.page",
+    }
+    return out
+
+
+BLANKINGS = {
+    "reasons": lambda p: setattr(p, "reasons", []),
+    "scores": lambda p: setattr(p, "scores", Scores()),
+    "outstanding": lambda p: setattr(p, "outstanding_questions", []),
+    "field dropped": lambda p: p.fields.pop("size"),
+    "field emptied": lambda p: p.fields.update(tool=None),
+    "field wrong": lambda p: p.fields.update(size=5),
+    "transcript cut": lambda p: p.transcript.pop(),
+    "transcript edited": lambda p: p.transcript[1].update(text="something else"),
+}
+WORDS = {
+    "reasons": "the reasons the route rules fired",
+    "scores": "the scores (fit 70, intent 50, capacity 50)",
+    "outstanding": "the outstanding questions (the bot could not answer 1, the payload lists 0)",
+    "field dropped": "field 'size'",
+    "field emptied": "field 'tool' (empty, but tool is 'spreadsheets')",
+    "field wrong": "field 'size' as learned (size is 500)",
+    "transcript cut": "the full transcript",
+    "transcript edited": "the full transcript",
+}
+
+
+@pytest.mark.parametrize("part", sorted(BLANKINGS))
+def test_handoff_complete_fails_when_any_part_is_blanked(tiny_flow: Flow, part: str) -> None:
+    flow = _with_fields(tiny_flow)
+    p = make_persona(behavior={"refuses": ["budget"], "asks": ["Is it on premise?"]})
+    c = converse(flow, p)
+    payload = c.outcome.handoff
+    assert check(c, "handoff_complete") == ("pass", "")
+    assert payload.fields["budget"] is None, "a slot never learned may stay empty"
+    assert payload.outstanding_questions == ["Is it on premise?"]
+    BLANKINGS[part](payload)
+    result = next(r for r in run_checks(c) if r.id == "handoff_complete")
+    assert result.status == "fail"
+    assert WORDS[part] in result.explanation, result.explanation
 
 
 def test_persona_can_restrict_checks(tiny_flow: Flow) -> None:

@@ -11,6 +11,7 @@ import pytest
 from rich.console import Console
 
 from convodesk.runtime.model import Flow
+from convodesk.sim.checks import CheckResult
 from convodesk.sim.metrics import compute, pass_at_k, pass_hat_k
 from convodesk.sim.report import build_report, junit_xml, render
 from convodesk.sim.runner import SuiteResult, run_suite
@@ -87,3 +88,90 @@ def test_json_and_terminal_views(tiny_flow: Flow) -> None:
     out = buffer.getvalue()
     assert "false positives 50%" in out and "4 of 8 failed" in out
     assert "fp run 0 · route_expected: expected route 'nurture' but the flow chose 'warm'" in out
+
+
+def mixed_runs(flow: Flow) -> SuiteResult:
+    """One persona, three runs, the second failing: n = 3, c = 2."""
+    result = asyncio.run(
+        run_suite(flow, [make_persona(persona="mixed")], runs=3, understander=PlainUnderstander())
+    )
+    result.conversations[1].checks.append(CheckResult("turn_budget", "fail", "too long"))
+    return result
+
+
+def _row(out: str, persona: str) -> list[str]:
+    line = next(x for x in out.splitlines() if f" {persona} " in x)
+    return [cell.strip() for cell in line.strip("│┃ ").split("│")]
+
+
+def test_pass_at_k_beside_pass_hat_k_computed_by_hand(tiny_flow: Flow) -> None:
+    report = build_report(mixed_runs(tiny_flow))
+    buffer = io.StringIO()
+    render(report, Console(file=buffer, width=160, color_system=None))
+    out = buffer.getvalue()
+    assert "pass^1" in out and "pass^3" in out and "pass@3" in out
+    # pass^1 = 2/3; pass^3 = C(2,3)/C(3,3) = 0; pass@3 = 1 - C(1,3)/C(3,3) = 1
+    assert _row(out, "mixed")[-3:] == ["0.67", "0.00", "1.00"]
+    buffer = io.StringIO()
+    render(report, Console(file=buffer, width=160, color_system=None), k=2)
+    out = buffer.getvalue()
+    assert "pass^2" in out and "pass@2" in out and "pass^3" not in out
+    # pass^2 = C(2,2)/C(3,2) = 1/3; pass@2 = 1 - C(1,2)/C(3,2) = 1
+    assert _row(out, "mixed")[-3:] == ["0.67", "0.33", "1.00"]
+
+
+def test_junit_times_and_persona_errors(tiny_flow: Flow) -> None:
+    result = small_suite(tiny_flow)
+    for i, c in enumerate(result.conversations):
+        c.seconds = 0.25 * (i + 1)
+    broken = result.conversations[0]  # "big", which passed its checks
+    broken.persona_error = "PersonaFailure: the model stopped playing the buyer"
+    root = ET.fromstring(junit_xml(build_report(result)))
+    suite = root.find("testsuite")
+    assert suite is not None
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("8", "4", "1")
+    assert root.get("errors") == "1" and root.get("time") == suite.get("time") == "9.000"
+    cases = suite.findall("testcase")
+    assert [c.get("time") for c in cases] == [f"{0.25 * (i + 1):.3f}" for i in range(8)]
+    error = cases[0].find("error")
+    assert error is not None and cases[0].find("failure") is None
+    assert "the model stopped playing the buyer" in (error.text or "")
+    assert sum(1 for c in cases if c.find("failure") is not None) == 4
+
+
+def test_junit_times_are_the_runners_and_never_invented(tiny_flow: Flow) -> None:
+    result = small_suite(tiny_flow)
+    measured = [c.seconds for c in result.conversations]
+    assert all(s is not None and s >= 0 for s in measured), "the runner times each conversation"
+    root = ET.fromstring(junit_xml(build_report(result)))
+    assert [c.get("time") for c in root.iter("testcase")] == [f"{s:.3f}" for s in measured]
+    for c in result.conversations:
+        c.seconds = None
+    root = ET.fromstring(junit_xml(build_report(result)))
+    assert root.get("time") is None
+    assert all(c.get("time") is None for c in root.iter("testcase"))
+
+
+def test_long_explanations_wrap_at_words_under_their_first_line(tiny_flow: Flow) -> None:
+    report = build_report(small_suite(tiny_flow))
+    width = 72
+    buffer = io.StringIO()
+    render(report, Console(file=buffer, width=width, color_system=None))
+    lines = buffer.getvalue().splitlines()
+    start = next(i for i, x in enumerate(lines) if x.startswith("  fp run 0 · route_expected:"))
+    indent = 6
+    block = [lines[start]]
+    for line in lines[start + 1 :]:
+        if not line.startswith(" " * indent):
+            break
+        block.append(line)
+    assert len(block) > 2 and all(len(x) <= width for x in block)
+    explanation = next(
+        r.explanation
+        for c in report.conversations
+        if c.persona == "fp" and c.run == 0
+        for r in c.checks
+        if r.id == "route_expected"
+    )
+    said = " ".join(x.strip() for x in block).split(" · route_expected: ", 1)[1]
+    assert said.split() == explanation.split(), "a word was split across lines"

@@ -9,7 +9,7 @@ from convodesk.runtime.state import Message, Turn
 from convodesk.sim.scripted import ScriptedPersona
 
 from .conftest import make_persona
-from .helpers import converse
+from .helpers import check, converse
 
 
 def buyer_lines(flow: Flow, seed: int, **persona: object) -> list[str]:
@@ -28,6 +28,11 @@ def test_volunteers_facts_up_front_and_the_bot_skips_them(tiny_flow: Flow) -> No
     opening = next(m.text for m in c.state.transcript if m.role == "buyer")
     assert "spreadsheets" in opening
     assert next(a.kind for a in c.actions) == "volunteered"
+    assert c.state.slots["tool"].value == "spreadsheets" and c.state.slots["tool"].turn == 1
+    asked = [m for m in c.state.transcript if m.role == "bot" and "tool" in m.asking]
+    assert asked == [], "the bot re-asked a slot the buyer had volunteered"
+    assert any(e.kind == "skipped_step" and e.detail == "tool" for _, e in c.events)
+    assert not any(a.kind == "answered" and a.fact == "tool" for a in c.actions)
 
 
 def test_asks_questions_at_the_turns_given() -> None:
@@ -91,3 +96,70 @@ def test_async_protocol_wraps_the_same_core() -> None:
     a, b = ScriptedPersona(persona, seed=5), ScriptedPersona(persona, seed=5)
     turn = Turn(asking=["size"])
     assert asyncio.run(a.opening(turn, [])) == b.first_message(turn, [])
+
+
+def test_corrects_the_last_question_in_the_same_message(tiny_flow: Flow) -> None:
+    # email is the flow's last question: after it the bot only says goodbye, so a correction
+    # left for "the next message" would never be said
+    persona = make_persona(
+        profile={"email": "bo@right.example"},
+        behavior={"corrects": [{"fact": "email", "said": "bo@wrong.example"}]},
+        expect={"slots": {"email": "bo@right.example"}},
+    )
+    c = converse(tiny_flow, persona)
+    last = [m.text for m in c.state.transcript if m.role == "buyer"][-1]
+    assert last.index("bo@wrong.example") < last.index("bo@right.example")
+    assert "actually" in last.lower()
+    assert [a.kind for a in c.actions if a.fact == "email"] == ["answered", "corrected"]
+    assert c.state.slots["email"].value == "bo@right.example"
+    assert next(r for r in c.checks if r.id == "slots_captured").status == "pass"
+
+
+def test_corrects_an_earlier_answer_in_the_next_message_not_the_same(tiny_flow: Flow) -> None:
+    persona = make_persona(behavior={"corrects": [{"fact": "size", "said": 300}]})
+    c = converse(tiny_flow, persona)
+    buyer = [m.text for m in c.state.transcript if m.role == "buyer"]
+    assert "300" in buyer[0] and "500" not in buyer[0]
+    assert "500" in buyer[1]
+
+
+def test_a_correction_the_conversation_ends_before_is_explained(tiny_flow: Flow) -> None:
+    # a student is disqualified on the first message, before the buyer can correct the size
+    persona = make_persona(
+        behavior={
+            "opening": "I'm a student.",
+            "volunteers": ["size"],
+            "corrects": [{"fact": "size", "said": 300}],
+        },
+        expect={"route": "disqualify", "slots": {"size": 500}},
+    )
+    c = converse(tiny_flow, persona)
+    assert c.outcome.disqualified == "student" and c.turns == 1
+    status, why = check(c, "slots_captured")
+    assert status == "fail"
+    assert "the buyer said 300 on purpose (behavior.corrects)" in why
+    assert "ended before they could correct it" in why
+
+
+def test_deflects_every_time_and_the_bot_gives_up(tiny_flow: Flow) -> None:
+    persona = make_persona(behavior={"deflects": ["tool"], "patience": 20})
+    c = converse(tiny_flow, persona)
+    deflected = [a for a in c.actions if a.kind == "deflected"]
+    assert [a.fact for a in deflected] == ["tool"] * 3  # the question and both re-asks
+    assert "tool" in c.state.skipped and "tool" not in c.state.slots
+    assert "spreadsheets" not in " ".join(m.text for m in c.state.transcript if m.role == "buyer")
+
+
+def test_list_answers_never_double_up_possessives() -> None:
+    import random
+
+    from convodesk.sim import phrasing
+
+    said = set()
+    for seed in range(40):
+        rng = random.Random(seed)
+        said.add(phrasing.answer("committee", None, ["my business partner"], rng, "normal"))
+        said.add(phrasing.volunteer("committee", None, ["my business partner"], rng))
+    assert all("my business partner" in s.lower() for s in said)
+    assert not any(s.lower().startswith(("our my", "the my")) or "our my" in s for s in said)
+    assert len(said) >= 4

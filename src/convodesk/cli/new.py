@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 
 import typer
@@ -32,8 +33,16 @@ def new(
     written += ship_snapshots(folder, name)
     for path in written:
         print(f"  wrote {path}")
-    print(f"next: convodesk test {folder / 'flows' / (name + '.yaml')}")
+    print(f"next: {next_command(folder, name)}")
     return 0
+
+
+def next_command(folder: Path, name: str) -> str:
+    """Run from inside the project, so transcripts/ lands in it and not in the current folder."""
+    test = f"convodesk test {shlex.quote(f'flows/{name}.yaml')}"
+    if folder.resolve() == Path.cwd().resolve():
+        return test
+    return f"cd {shlex.quote(str(folder))} && {test}"
 
 
 def register(app: typer.Typer) -> None:

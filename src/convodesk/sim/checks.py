@@ -12,9 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
+from convodesk.runtime.conditions import compile_condition
 from convodesk.runtime.model import Flow
+from convodesk.runtime.scoring import CompiledFlow, decide_route, environment
 from convodesk.runtime.state import Message
 from convodesk.runtime.templates import render
+from convodesk.runtime.understanding import email_domain
 
 if TYPE_CHECKING:
     from .runner import Conversation
@@ -62,6 +65,10 @@ def _scores(c: Conversation) -> str:
     return f"fit {s.fit}, intent {s.intent}, capacity {s.capacity}"
 
 
+def _shown(value: Any) -> str:
+    return f"{value!r}" if not isinstance(value, str) else f"'{value}'"
+
+
 def route_expected(c: Conversation) -> CheckResult:
     expected = c.persona.expect.route
     if expected is None:
@@ -69,21 +76,171 @@ def route_expected(c: Conversation) -> CheckResult:
     outcome = c.outcome
     if outcome.route == expected:
         return _ok("route_expected")
-    if outcome.disqualified:
-        why = f"it was disqualified as '{outcome.disqualified}'"
-    elif c.left:
-        why = (
-            f"the buyer left first ({', '.join(c.left_while_asking) or 'nothing'} was being asked)"
-        )
-    else:
-        why = f"scores were {_scores(c)}; {outcome.reasons[0] if outcome.reasons else 'no rule fired'}"
+    why = explain_route(c, expected)
     return _fail(
-        "route_expected", f"expected route '{expected}' but the flow chose '{outcome.route}': {why}"
+        "route_expected",
+        f"expected route '{expected}' but the flow chose '{outcome.route}': {why}",
     )
 
 
-def values_match(expected: Any, actual: Any, tolerance: float) -> bool:
-    """Numbers within a relative tolerance; text case-insensitively; lists item by item."""
+def explain_route(c: Conversation, expected: str) -> str:
+    """Every branch names the rule that decided and the scores, so the cause is in the flow file.
+
+    The flow model keeps no file positions, so rules are named by their path in the file
+    (`routes[0]`, `disqualify[1]`) and quoted by their `when:` text.
+    """
+    parts: list[str] = []
+    if c.outcome.disqualified:
+        parts.append(_fired_disqualifier(c))
+    elif expected == "disqualify":
+        parts.append(_no_disqualifier(c))
+    ending = _early_end(c)
+    if ending:
+        parts.append(ending)
+    if not c.outcome.disqualified:
+        parts.append(_fired_route(c, expected))
+    else:
+        parts.append(f"scores were {_scores(c)}")
+    return "; ".join(parts)
+
+
+def _env(c: Conversation) -> dict[str, Any]:
+    """The names the flow's conditions saw at the end, rebuilt the way the session builds them."""
+    state = c.state
+    return environment(
+        c.flow, state.values(), c.outcome.scores, state.context, state.turn, email_domain
+    )
+
+
+def _route_rule(flow: Flow, index: int) -> str:
+    route = flow.routes[index]
+    when = f"when: {route.when}" if route.when else "no when, so it always holds"
+    return f"routes[{index}] '{route.route}' ({when})"
+
+
+def _fired_route(c: Conversation, expected: str) -> str:
+    flow, decision = c.flow, c.state.route
+    env = _env(c)
+    compiled = CompiledFlow(flow)
+    index = decision.index if decision is not None else None
+    if index is None:  # decided when the conversation closed: the same first-match rule
+        index = decide_route(compiled, env, [], "").index
+    if index is None or index >= len(flow.routes):
+        fired = (
+            f"no route condition held, so the flow fell back to nurture, with scores {_scores(c)}"
+        )
+    else:
+        fired = f"route rule {_route_rule(flow, index)} fired with scores {_scores(c)}"
+    if expected == "disqualify":
+        return fired
+    wanted = next((i for i, r in enumerate(flow.routes) if r.route == expected), None)
+    if wanted is None:
+        return f"{fired}; the flow has no '{expected}' route"
+    if index is not None and wanted < index:
+        holds = "did not hold"
+    elif compiled.holds(flow.routes[wanted].when, env):
+        holds = "holds too, but comes later"
+    else:
+        holds = "does not hold"
+    return f"{fired}; the expected rule {_route_rule(flow, wanted)} {holds}"
+
+
+def _fired_disqualifier(c: Conversation) -> str:
+    reason = c.outcome.disqualified
+    rules = c.flow.disqualify
+    index = next((i for i, d in enumerate(rules) if d.reason == reason), None)
+    if index is None:
+        return f"it was disqualified as '{reason}'"
+    rule = rules[index]
+    env = _env(c)
+    read = ", ".join(_value_of(name, env) for name in _names(rule.when))
+    return f"disqualifier disqualify[{index}] '{reason}' fired (when: {rule.when})" + (
+        f" with {read}" if read else ""
+    )
+
+
+def _no_disqualifier(c: Conversation) -> str:
+    """What the disqualifiers could see: a missing rule shows as a value nothing tests."""
+    flow = c.flow
+    env = _env(c)
+    read = list(dict.fromkeys(n for d in flow.disqualify for n in _names(d.when)))
+    if not flow.disqualify:
+        parts = ["no disqualifier fired: the flow has no disqualify rules"]
+    else:
+        parts = [
+            f"no disqualifier fired; disqualifiers check: {', '.join(read)}",
+            "the conversation had " + ", ".join(_value_of(name, env) for name in read),
+        ]
+    conditions = " ".join(d.when for d in flow.disqualify)
+    untested = [
+        f"{name} == '{env[name]}'"
+        for name in read
+        if isinstance(env.get(name), str)
+        and name in flow.slots
+        and flow.slots[name].type == "enum"
+        and f"'{env[name]}'" not in conditions
+        and f'"{env[name]}"' not in conditions
+    ]
+    unread = [
+        f"{name} = '{c.state.slots[name].value}'"
+        for name, slot in flow.slots.items()
+        if slot.type == "enum" and name in c.state.slots and name not in read
+    ]
+    if untested:
+        parts.append(f"no disqualifier tests {' or '.join(untested)} (is a rule missing?)")
+    if unread:
+        parts.append(f"captured, but read by no disqualifier: {', '.join(unread)}")
+    return "; ".join(parts)
+
+
+def _early_end(c: Conversation) -> str:
+    """Why the route may rest on a partial conversation."""
+    routed = c.state.route is not None
+    when = "after the route was decided" if routed else "before the route step"
+    if c.left:
+        asked = ", ".join(c.left_while_asking) or "nothing"
+        return f"the buyer left at message {c.turns} ({asked} was being asked), {when}"
+    if c.capped:
+        return f"the simulator's turn cap stopped it at message {c.turns}, {when}"
+    if c.outcome.ended_by == "handoff" and not routed:
+        return "the buyer was handed to a human before the route step"
+    return ""
+
+
+def _names(source: str) -> list[str]:
+    """Names a condition reads, in the order written (a frozenset's order is not stable)."""
+    names = compile_condition(source).names
+    return sorted(names, key=lambda n: (source.find(n), n))
+
+
+def _value_of(name: str, env: dict[str, Any]) -> str:
+    if name.startswith("context."):
+        value = env.get("context", {}).get(name.removeprefix("context."))
+    else:
+        value = env.get(name)
+    return f"{name} unknown" if value is None else f"{name} = {_shown(value)}"
+
+
+def _normal(text: Any) -> str:
+    """Case, whitespace and punctuation do not change what a phrase says."""
+    return " ".join(re.findall(r"[a-z0-9@]+", str(text).lower()))
+
+
+def _contains(phrase: Any, text: Any) -> bool:
+    wanted = _normal(phrase)
+    return bool(wanted) and f" {wanted} " in f" {_normal(text)} "
+
+
+def values_match(
+    expected: Any, actual: Any, tolerance: float, slot_type: str | None = None
+) -> bool:
+    """Numbers within a relative tolerance; free text by containment; lists item by item.
+
+    A text slot keeps the buyer's own words ("now it's spreadsheets and email"), so it passes
+    when it contains the expected phrase; a list passes when each expected item is contained
+    in some captured item. Case, whitespace and punctuation are ignored; other values
+    (enums, emails, timelines) must be equal.
+    """
     if actual is None:
         return False
     if isinstance(expected, bool) or isinstance(actual, bool):
@@ -92,10 +249,18 @@ def values_match(expected: Any, actual: Any, tolerance: float) -> bool:
         if not isinstance(actual, int | float):
             return False
         return abs(actual - expected) <= tolerance * abs(expected) if expected else actual == 0
-    if isinstance(expected, list):
-        got = [str(a).lower() for a in (actual if isinstance(actual, list) else [actual])]
-        return all(any(str(e).lower() in g for g in got) for e in expected)
-    return str(expected).strip().lower() == str(actual).strip().lower()
+    if isinstance(expected, list) or slot_type == "list":
+        wanted = expected if isinstance(expected, list) else [expected]
+        got = actual if isinstance(actual, list) else [actual]
+        return all(any(_contains(e, g) for g in got) for e in wanted)
+    if slot_type == "text":
+        return _contains(expected, actual)
+    return _normal(expected) == _normal(actual) and bool(str(expected).strip())
+
+
+def slot_type(flow: Flow, name: str) -> str | None:
+    slot = flow.slots.get(name)
+    return slot.type if slot is not None else None
 
 
 def slots_captured(c: Conversation) -> CheckResult:
@@ -106,6 +271,7 @@ def slots_captured(c: Conversation) -> CheckResult:
     problems = []
     for name, expected in wanted.items():
         got = slots.get(name)
+        kind = slot_type(c.flow, name)
         if got is None:
             if name in c.state.declined:
                 where = "the buyer declined it"
@@ -115,13 +281,29 @@ def slots_captured(c: Conversation) -> CheckResult:
                 asked = any(name in m.asking for m in c.state.transcript)
                 where = "it was asked but not understood" if asked else "it was never asked"
             problems.append(f"{name}: expected {expected!r}, never captured ({where})")
-        elif not values_match(expected, got.value, c.persona.expect.tolerance):
+        elif not values_match(expected, got.value, c.persona.expect.tolerance, kind):
+            how = " (a text slot passes when it contains the phrase)" if kind == "text" else ""
             problems.append(
-                f"{name}: expected {expected!r}, captured {got.value!r} from {got.raw!r} (turn {got.turn})"
+                f"{name}: expected {expected!r}{how}, captured {got.value!r} from {got.raw!r} "
+                f"(turn {got.turn}){_unsaid_correction(c, name)}"
             )
     if problems:
         return _fail("slots_captured", "; ".join(problems))
     return _ok("slots_captured")
+
+
+def _unsaid_correction(c: Conversation, name: str) -> str:
+    """A wrong value stated on purpose (behavior.corrects): was it corrected, and was it heard?"""
+    wrong = {x.fact: x.said for x in c.persona.behavior.corrects}
+    if name not in wrong:
+        return ""
+    said = next((a.turn for a in c.actions if a.kind == "corrected" and a.fact == name), None)
+    if said is None:
+        return (
+            f"; the buyer said {wrong[name]!r} on purpose (behavior.corrects) and the "
+            "conversation ended before they could correct it"
+        )
+    return f"; the buyer corrected {wrong[name]!r} in message {said}, but the bot did not take it"
 
 
 def turn_budget(c: Conversation) -> CheckResult:
@@ -235,7 +417,9 @@ def committee_asked(c: Conversation) -> CheckResult:
 
 
 def handoff_complete(c: Conversation) -> CheckResult:
+    """The payload a CRM receives must let a human pick up without re-asking anything."""
     payload = c.outcome.handoff
+    state = c.state
     missing = []
     if not (payload.flow.id and str(payload.flow.version) and payload.flow.hash):
         missing.append("flow id/version/hash")
@@ -245,8 +429,23 @@ def handoff_complete(c: Conversation) -> CheckResult:
         missing.append("a valid timestamp")
     if payload.route != c.outcome.route:
         missing.append(f"the route (payload says {payload.route!r})")
-    if len(payload.transcript) != len(c.state.transcript):
-        missing.append("the full transcript")
+    decided = state.route is not None or c.outcome.disqualified is not None
+    if decided and not payload.reasons:
+        missing.append("the reasons the route rules fired")
+    if payload.scores is None or payload.scores != c.outcome.scores:
+        missing.append(f"the scores ({_scores(c)})")
+    missing += _fields_missing(c)
+    if list(payload.outstanding_questions) != list(state.outstanding):
+        missing.append(
+            f"the outstanding questions (the bot could not answer {len(state.outstanding)}, "
+            f"the payload lists {len(payload.outstanding_questions)})"
+        )
+    spoken = [(m.role, m.text) for m in state.transcript]
+    sent = [(m.get("role"), m.get("text")) for m in payload.transcript]
+    if sent != spoken:
+        missing.append(
+            f"the full transcript ({len(sent)} of {len(spoken)} messages, or not verbatim)"
+        )
     action = payload.next_action
     if not action.owner:
         missing.append("a next-action owner")
@@ -257,6 +456,25 @@ def handoff_complete(c: Conversation) -> CheckResult:
     if missing:
         return _fail("handoff_complete", f"the handoff payload lacks {', '.join(missing)}")
     return _ok("handoff_complete")
+
+
+def _fields_missing(c: Conversation) -> list[str]:
+    """Each `handoff.fields` entry is present; empty only when the conversation never learned it."""
+    fields = c.outcome.handoff.fields
+    problems = []
+    for name, source in c.flow.handoff.fields.items():
+        if source.startswith("context."):
+            known = c.state.context.get(source.removeprefix("context."))
+        else:
+            slot = c.state.slots.get(source)
+            known = slot.value if slot is not None else None
+        if name not in fields:
+            problems.append(f"field '{name}'")
+        elif fields[name] is None and known is not None:
+            problems.append(f"field '{name}' (empty, but {source} is {_shown(known)})")
+        elif fields[name] != known:
+            problems.append(f"field '{name}' as learned ({source} is {_shown(known)})")
+    return problems
 
 
 CHECKS: dict[str, Callable[[Conversation], CheckResult]] = {

@@ -9,7 +9,7 @@ from statistics import mean
 
 from convodesk.runtime.model import ROUTE_NAMES
 
-from .checks import values_match
+from .checks import slot_type, values_match
 from .runner import Conversation, SuiteResult
 
 BUYER_ROUTES = ("warm", "lukewarm")
@@ -124,7 +124,8 @@ def compute(result: SuiteResult) -> Metrics:
         for name, value in c.persona.expect.slots.items():
             expected_slots += 1
             got = c.state.slots.get(name)
-            if got is not None and values_match(value, got.value, c.persona.expect.tolerance):
+            kind = slot_type(c.flow, name)
+            if got is not None and values_match(value, got.value, c.persona.expect.tolerance, kind):
                 captured += 1
     qualified = [t for c in convs if (t := c.event_turn("route", "disqualified")) is not None]
     drop = Counter(

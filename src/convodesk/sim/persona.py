@@ -5,10 +5,12 @@ Same error standard as flows: every problem in every file at once, as `file:line
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from convodesk.runtime.loader import read_text
 from convodesk.runtime.model import Flow, RouteName
@@ -36,6 +38,31 @@ PROFILE_FACTS: tuple[str, ...] = (
 )
 
 
+def _between(low: float, high: float | None = None, unit: str = "") -> Callable[[Any], Any]:
+    """A range check whose message a non-programmer reads (pydantic's says "input should be")."""
+
+    def check(value: Any) -> Any:
+        if value is None:
+            return value
+        if value < low or (high is not None and value > high):
+            span = f"at least {low:g}" if high is None else f"between {low:g} and {high:g}"
+            shown = int(value) if isinstance(value, float) and value.is_integer() else value
+            raise ValueError(f"must be {span}{unit}, got {shown!r}")
+        return value
+
+    return check
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+Count = Annotated[int, Field(strict=True), AfterValidator(_between(1))]
+Text = Annotated[str, AfterValidator(_not_blank)]
+
+
 class _Strict(BaseModel):
     """Unknown keys in a hand-written file are typos, so they are errors."""
 
@@ -49,7 +76,7 @@ class Profile(_Strict):
     role: str | None = None
     company: str | None = None
     email: str | None = None
-    company_size: int | None = Field(default=None, ge=1)
+    company_size: Count | None = None
     industry: str | None = None
     region: str | None = None
 
@@ -57,12 +84,15 @@ class Profile(_Strict):
 class Question(_Strict):
     """A question the buyer asks, at their `at`-th message (1 = the opening message)."""
 
-    text: str = Field(min_length=1)
-    at: int = Field(default=1, ge=1)
+    text: Text
+    at: Annotated[
+        int, Field(strict=True), AfterValidator(_between(1, unit=" (1 = the opening message)"))
+    ] = 1
 
 
 class Correction(_Strict):
-    """The buyer first states `said` for `fact`, then corrects it to the true value next message."""
+    """The buyer first states `said` for `fact`, then the true value: in their next message, or
+    in the same one when the bot will ask nothing more (see `ScriptedPersona`)."""
 
     fact: str
     said: Any
@@ -76,8 +106,20 @@ class Behavior(_Strict):
     refuses: list[str] = Field(default_factory=list)
     deflects: list[str] = Field(default_factory=list)
     corrects: list[Correction] = Field(default_factory=list)
-    patience: int = Field(default=12, ge=1, le=200)
+    patience: Annotated[int, Field(strict=True), AfterValidator(_between(1, 200, " messages"))] = 12
     goal: str = ""
+
+    @field_validator("opening", mode="before")
+    @classmethod
+    def _text_or_texts(cls, value: Any) -> Any:
+        """One message, or several for the seed to pick from; one plain error when neither."""
+        if value is None or isinstance(value, str):
+            return value
+        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            return value
+        if isinstance(value, list) and not value:
+            raise ValueError("must not be an empty list")
+        raise ValueError("expected a message, or a list of messages to pick from")
 
     @field_validator("asks", mode="before")
     @classmethod
@@ -94,8 +136,8 @@ class Behavior(_Strict):
 class Expect(_Strict):
     route: RouteName | None = None
     slots: dict[str, Any] = Field(default_factory=dict)
-    max_turns: int | None = Field(default=None, ge=1)
-    tolerance: float = Field(default=0.1, ge=0, le=1)
+    max_turns: Count | None = None
+    tolerance: Annotated[float, AfterValidator(_between(0, 1, " (0.1 = 10%)"))] = 0.1
     checks: list[str] | None = None
     rubric: list[str] = Field(default_factory=list)
 
@@ -129,20 +171,36 @@ class Persona(_Strict):
         return tuple(self.expect.checks) if self.expect.checks is not None else CHECK_IDS
 
 
-def parse_persona(text: str, file: str = "<persona>") -> tuple[Persona | None, list[Problem]]:
-    persona, _source, problems = _parse(text, file)
+def parse_persona(
+    text: str, file: str = "<persona>", flow: Flow | None = None
+) -> tuple[Persona | None, list[Problem]]:
+    persona, _source, problems, _id = _parse(text, file, flow)
     return persona, problems
 
 
-def _parse(text: str, file: str) -> tuple[Persona | None, SourceMap, list[Problem]]:
+def _parse(
+    text: str, file: str, flow: Flow | None = None
+) -> tuple[Persona | None, SourceMap, list[Problem], str | None]:
+    """Schema and reference problems together: one pass shows every mistake in a file.
+
+    Also returns the persona id as written, so duplicates are found even in broken files.
+    """
     data, source, problems = load_yaml(text, file)
     if problems:
-        return None, source, problems
+        return None, source, problems, None
     persona, problems = validate_model(Persona, data, source)
-    if persona is not None:
-        problems = check_behavior(persona, source)
-        persona = None if problems else persona
-    return persona, source, problems
+    ident = data.get("persona") if isinstance(data, dict) else None
+    if isinstance(data, dict):
+        problems += check_behavior(data, source)
+        if flow is not None:
+            problems += check_against_flow(data, flow, source)
+    problems.sort(key=lambda p: (p.line, p.col))
+    return (
+        (None if problems else persona),
+        source,
+        problems,
+        ident if isinstance(ident, str) else None,
+    )
 
 
 def load_persona(path: str | Path, flow: Flow | None = None) -> Persona:
@@ -176,59 +234,120 @@ def _load_files(files: list[Path], flow: Flow | None) -> list[Persona]:
         except LoadError as exc:
             problems += exc.problems
             continue
-        persona, source, found = _parse(text, str(path))
+        persona, source, found, ident = _parse(text, str(path), flow)
         problems += found
-        if persona is None:
-            continue
-        if persona.persona in seen:
+        if ident is not None and ident in seen:
             problems.append(
-                source.problem(
-                    ("persona",),
-                    f"persona '{persona.persona}' is also defined in {seen[persona.persona]}",
-                )
+                source.problem(("persona",), f"persona '{ident}' is also defined in {seen[ident]}")
             )
             continue
-        seen[persona.persona] = str(path)
-        if flow is not None:
-            problems += check_against_flow(persona, flow, source)
-        personas.append(persona)
+        if ident is not None:
+            seen[ident] = str(path)
+        if persona is not None and not found:
+            personas.append(persona)
     if problems:
         raise LoadError(problems)
     return personas
 
 
-def check_against_flow(persona: Persona, flow: Flow, source: SourceMap) -> list[Problem]:
+def _mapping(data: Any, key: str) -> dict[str, Any] | None:
+    """A section of the raw file, or None when it is missing or malformed (reported elsewhere)."""
+    value = data.get(key, {})
+    return value if isinstance(value, dict) else None
+
+
+def _names(value: Any) -> list[tuple[int, str]]:
+    return (
+        [(i, v) for i, v in enumerate(value) if isinstance(v, str)]
+        if isinstance(value, list)
+        else []
+    )
+
+
+def check_against_flow(data: dict[str, Any], flow: Flow, source: SourceMap) -> list[Problem]:
     """Expectations about slots the flow does not have can never pass: say so at load time."""
+    expect = _mapping(data, "expect")
+    wanted = _mapping(expect, "slots") if expect is not None else None
     problems = []
-    for name in persona.expect.slots:
+    for name in wanted or {}:
         if name not in flow.slots:
             problems.append(
                 source.problem(
                     ("expect", "slots", name),
-                    f"flow '{flow.flow}' has no slot '{name}'",
+                    f"flow '{flow.flow}' has no slot '{name}'{_close(name, flow.slots)}",
                     key=True,
                 )
             )
     return problems
 
 
-def check_behavior(persona: Persona, source: SourceMap) -> list[Problem]:
-    """A buyer can only volunteer or correct facts they have."""
-    known = persona.known_facts()
-    problems = []
-    for i, name in enumerate(persona.behavior.volunteers):
+def check_behavior(data: dict[str, Any], source: SourceMap) -> list[Problem]:
+    """A buyer can only volunteer, refuse, deflect or correct facts they have, each one way.
+
+    Reads the raw file, so these problems are reported together with schema problems.
+    """
+    behavior = _mapping(data, "behavior")
+    profile, facts = _mapping(data, "profile"), _mapping(data, "facts")
+    if behavior is None or profile is None or facts is None:
+        return []  # the malformed section is already reported; guessing here would add noise
+    known = [k for k in PROFILE_FACTS if profile.get(k) not in (None, "")] + list(facts)
+    problems: list[Problem] = []
+    used: dict[str, str] = {}
+
+    def refer(path: tuple[str | int, ...], name: str, how: str) -> None:
         if name not in known:
-            problems.append(
-                source.problem(
-                    ("behavior", "volunteers", i), f"'{name}' is not in profile or facts"
-                )
+            hint = _close(name, known)
+            extra = (
+                " (a buyer who does not know a fact answers 'not sure' by themselves)"
+                if how in ("refused", "deflected") and not hint
+                else ""
             )
-    for i, correction in enumerate(persona.behavior.corrects):
-        if correction.fact not in known:
+            problems.append(
+                source.problem(path, f"'{name}' is not in profile or facts{hint}{extra}")
+            )
+        elif name in used and used[name] != how:
+            problems.append(
+                source.problem(path, f"'{name}' is both {used[name]} and {how}; pick one")
+            )
+        used.setdefault(name, how)
+
+    for key, how in (
+        ("volunteers", "volunteered"),
+        ("refuses", "refused"),
+        ("deflects", "deflected"),
+    ):
+        for i, name in _names(behavior.get(key)):
+            refer(("behavior", key, i), name, how)
+    corrects = behavior.get("corrects")
+    for i, item in enumerate(corrects if isinstance(corrects, list) else []):
+        if not isinstance(item, dict) or not isinstance(item.get("fact"), str):
+            continue
+        fact = item["fact"]
+        if fact in used and used[fact] in ("refused", "deflected"):
             problems.append(
                 source.problem(
                     ("behavior", "corrects", i, "fact"),
-                    f"'{correction.fact}' is not in profile or facts",
+                    f"'{fact}' is {used[fact]}, so it is never stated and cannot be corrected",
+                )
+            )
+            continue
+        if fact not in known:
+            refer(("behavior", "corrects", i, "fact"), fact, "corrected")
+        elif "said" in item and _same(item["said"], {**profile, **facts}.get(fact)):
+            problems.append(
+                source.problem(
+                    ("behavior", "corrects", i, "said"),
+                    f"'said' must differ from the true value of '{fact}', or there is nothing "
+                    "to correct",
                 )
             )
     return problems
+
+
+def _same(a: Any, b: Any) -> bool:
+    return str(a).strip().lower() == str(b).strip().lower()
+
+
+def _close(word: str, choices: Any) -> str:
+    hint = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean '{hint[0]}'?)" if hint else ""

@@ -75,6 +75,7 @@ _DEFLECT = [
 ]
 _UNKNOWN = ["I'm not sure, to be honest.", "No idea, sorry.", "I don't know offhand."]
 _CORRECTION = ["Actually, sorry: ", "Actually, ", "Wait, actually "]
+_CORRECTION_SAME = ["Sorry, actually: ", "Wait, no, actually ", "Oops, actually "]
 _FILLER = ["Good question.", "Sure.", "Happy to share."]
 _NOTHING = ["Okay.", "Sounds good.", "Great, thanks."]
 
@@ -82,6 +83,11 @@ _NOTHING = ["Okay.", "Sounds good.", "Great, thanks."]
 def _fill(template: str, text: str) -> str:
     upper = text[:1].upper() + text[1:]
     return template.replace("{v}", text).replace("{V}", upper)
+
+
+def _owned(items: str) -> bool:
+    """ "my business partner" already says whose: "Our my business partner" would not."""
+    return items.lower().startswith(("my ", "our ", "the ", "a ", "an ", "his ", "her "))
 
 
 def join_items(items: list[Any]) -> str:
@@ -159,9 +165,11 @@ def answer(name: str, slot: Slot | None, value: Any, rng: Rng, verbosity: str) -
             return items
         return rng.choice(
             [
-                f"Our {items}.",
-                f"The {items} will be involved.",
-                f"{items[:1].upper()}{items[1:]}, plus me.",
+                _fill("{V}." if _owned(items) else "Our {v}.", items),
+                _fill(
+                    "{V} will be involved." if _owned(items) else "The {v} will be involved.", items
+                ),
+                _fill("{V}, plus me.", items),
             ]
         )
     if kind == "email":
@@ -202,7 +210,15 @@ def volunteer(name: str, slot: Slot | None, value: Any, rng: Rng) -> str:
     if kind == "list":
         items = join_items(list(value) if isinstance(value, list) else [value])
         return rng.choice(
-            [f"I'm evaluating with our {items}.", f"Our {items} will also be involved."]
+            [
+                f"I'm evaluating with {'' if _owned(items) else 'our '}{items}.",
+                _fill(
+                    "{V} will also be involved."
+                    if _owned(items)
+                    else "Our {v} will also be involved.",
+                    items,
+                ),
+            ]
         )
     if kind == "email":
         return rng.choice([f"My email is {value}.", f"You can reach me at {value}."])
@@ -218,8 +234,9 @@ def volunteer(name: str, slot: Slot | None, value: Any, rng: Rng) -> str:
     return f"My {name.replace('_', ' ')} is {text}."
 
 
-def correction(statement: str, rng: Rng) -> str:
-    prefix = rng.choice(_CORRECTION)
+def correction(statement: str, rng: Rng, *, same_message: bool = False) -> str:
+    """A self-correction; `same_message` when it follows the wrong value in one message."""
+    prefix = rng.choice(_CORRECTION_SAME if same_message else _CORRECTION)
     return (
         prefix + statement[:1].lower() + statement[1:]
         if statement[:2] != "I'"

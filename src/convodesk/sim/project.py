@@ -129,7 +129,8 @@ facts:
   committee: [CFO, IT lead]
 behavior: {verbosity: terse, asks: [{text: "Do you support SSO?", at: 2}], patience: 10}
 context: {page: /pricing}
-expect: {route: warm, slots: {company_size: 500}, max_turns: 6}
+# a text slot passes when what was captured contains the phrase ("we use spreadsheets" does)
+expect: {route: warm, slots: {company_size: 500, current_tool: spreadsheets}, max_turns: 6}
 """,
     "small_company.yaml": """\
 # Ten people is below the 20-person minimum: nurture, however keen.
@@ -169,6 +170,14 @@ test_persona = persona_suite("flows/{name}.yaml", "personas")
 """
 
 
+# atomic_write writes `.<name>.<random>.tmp` beside its target and renames it over the target;
+# only an interrupted write leaves one behind, in transcripts/<flow>/ or anywhere else.
+GITIGNORE = """\
+# half-written files from an interrupted convodesk run
+.*.tmp
+"""
+
+
 class ProjectExists(Exception):
     """The target folder already has files; scaffolding would mix two projects."""
 
@@ -186,7 +195,7 @@ def scaffold(folder: str | Path, name: str = "inbound", *, force: bool = False) 
         root / "flows" / f"{name}.yaml": FLOW.format(name=name),
         **{root / "personas" / file: text for file, text in PERSONAS.items()},
         root / "tests" / "test_personas.py": TEST.format(name=name),
-        root / ".gitignore": "transcripts/*.tmp\n",
+        root / ".gitignore": GITIGNORE,
     }
     for path, text in files.items():
         atomic_write(path, text)

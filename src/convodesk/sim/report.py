@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -37,6 +37,14 @@ class ConversationReport(BaseModel):
     persona_error: str | None = None
     checks: list[CheckReport]
     transcript: str | None = None
+    seconds: float | None = None  # wall time, when the runner measured it (JUnit `time`)
+    # pass | fail | persona_error (the simulated buyer failed: counted for neither side)
+    status: str = "pass"
+    simulator: dict[str, str] = {}  # failed check id -> the persona's contradiction explaining it
+    verdicts: list[dict[str, str]] = []  # the LLM judge's rubric verdicts (item, verdict, reason)
+    not_judged: str | None = None
+    llm: dict[str, Any] | None = None  # this conversation's LLM usage (convodesk.llm.report)
+    resumed: bool = False  # kept from an interrupted run (--resume), rebuilt from its transcript
 
 
 class CoverageReport(BaseModel):
@@ -45,9 +53,12 @@ class CoverageReport(BaseModel):
 
 
 class MetricsReport(BaseModel):
+    """Over the conversations the flow can be judged on: persona errors are counted apart."""
+
     conversations: int
     passed: int
     failed: int
+    persona_errors: int = 0
     routing_accuracy: float | None
     false_positive_rate: float | None
     false_negative_rate: float | None
@@ -72,6 +83,17 @@ class SuiteReport(BaseModel):
     passed: bool
     conversations: list[ConversationReport]
     metrics: MetricsReport
+    llm: dict[str, Any] | None = None  # convodesk.llm.report.LLMReport, for LLM runs
+
+
+def flow_judged(result: SuiteResult) -> SuiteResult:
+    """The suite without its persona errors: what the flow's metrics are computed over."""
+    kept = [c for c in result.conversations if c.status != "persona_error"]
+    if len(kept) == len(result.conversations):
+        return result
+    return SuiteResult(
+        result.flow, result.personas, kept, result.runs, result.seed, result.reference_date
+    )
 
 
 def _masker(c: Conversation, redact: bool) -> Callable[[str], str]:
@@ -79,7 +101,9 @@ def _masker(c: Conversation, redact: bool) -> Callable[[str], str]:
     if not (redact or c.flow.redact):
         return lambda text: text
     slots = {name: slot.value for name, slot in c.state.slots.items()}
-    return Redactor(c.flow, personal_values(c.flow, slots, c.persona.profile.model_dump())).text
+    said = [m.text for m in c.state.transcript if m.role == "buyer"]
+    known = personal_values(c.flow, slots, c.persona.profile.model_dump())
+    return Redactor(c.flow, known, said).text
 
 
 def build_report(
@@ -87,8 +111,10 @@ def build_report(
     transcripts: dict[tuple[str, int], str] | None = None,
     *,
     redact: bool = False,
+    llm: Any = None,
 ) -> SuiteReport:
-    m = compute(result)
+    """`llm` is the run's `convodesk.llm.report.LLMReport` (or its dict), None offline."""
+    m = compute(flow_judged(result))
     paths = transcripts or {}
     masks = [_masker(c, redact) for c in result.conversations]
     conversations = [
@@ -108,6 +134,13 @@ def build_report(
                 for r in c.checks
             ],
             transcript=paths.get((c.persona.persona, c.run)),
+            seconds=getattr(c, "seconds", None),
+            status=c.status,
+            simulator={k: mask(v) for k, v in c.simulator_checks.items()},
+            verdicts=[{**_plain(v), "reason": mask(_plain(v)["reason"])} for v in c.verdicts],
+            not_judged=c.not_judged,
+            llm=_plain(c.llm) if c.llm is not None else None,
+            resumed=c.rebuilt is not None,
         )
         for c, mask in zip(result.conversations, masks, strict=True)
     ]
@@ -121,6 +154,7 @@ def build_report(
         conversations=m.conversations,
         passed=m.passed,
         failed=m.conversations - m.passed,
+        persona_errors=len(result.conversations) - m.conversations,
         routing_accuracy=m.routing_accuracy,
         false_positive_rate=m.false_positive_rate,
         false_negative_rate=m.false_negative_rate,
@@ -145,27 +179,85 @@ def build_report(
         passed=result.passed,
         conversations=conversations,
         metrics=metrics,
+        llm=_plain(llm) if llm is not None else None,
     )
+
+
+def _judge_cell(runs: list[ConversationReport]) -> str:
+    """'1 pass, 1 inconclusive' over a persona's runs; an inconclusive item is never a pass."""
+    counts = dict.fromkeys(("pass", "fail", "inconclusive"), 0)
+    for v in (v for c in runs for v in c.verdicts):
+        counts[v["verdict"]] = counts.get(v["verdict"], 0) + 1
+    cell = [f"{n} {verdict}" for verdict, n in counts.items() if n]
+    if any(c.not_judged for c in runs):
+        cell.append("not judged")
+    return ", ".join(cell) or "-"
+
+
+def _plain(value: Any) -> Any:
+    return value.model_dump(mode="json") if isinstance(value, BaseModel) else value
+
+
+def verdict_line(report: SuiteReport, *, drift: int = 0) -> str:
+    """The last line: "all passed" only when nothing failed, drifted, missed or is in doubt."""
+    m = report.metrics
+    parts = [f"[red]{m.failed} of {m.conversations} failed[/]"] if m.failed else []
+    if m.persona_errors:
+        parts.append(
+            f"[yellow]{m.persona_errors} persona error(s): the simulated buyer failed, "
+            "not the flow (counted apart)[/]"
+        )
+    if drift:
+        parts.append(f"[red]{drift} stored transcript(s) drifted[/]")
+    llm = report.llm or {}
+    if llm.get("replay_misses"):
+        parts.append(f"[red]{len(llm['replay_misses'])} replay miss(es)[/]")
+    inconclusive = (llm.get("judged") or {}).get("inconclusive", 0)
+    if inconclusive:
+        parts.append(f"[yellow]{inconclusive} rubric item(s) inconclusive (not a pass)[/]")
+    if not parts:
+        return "[green]all passed[/]"
+    if not m.failed:
+        parts.insert(0, f"{m.passed} of {m.conversations} passed")
+    return " · ".join(parts)
 
 
 def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.0%}"
 
 
-def render(report: SuiteReport, console: Console) -> None:
-    """The at-a-glance view: per persona, then the matrix, rates, coverage and every failure."""
+def _chance(table: dict[int, float], k: int) -> str:
+    return f"{table[k]:.2f}" if k in table else "n/a"
+
+
+def render(report: SuiteReport, console: Console, *, k: int | None = None, drift: int = 0) -> None:
+    """The at-a-glance view: per persona, then the matrix, rates, coverage and every failure.
+
+    `drift` counts stored transcripts this run drifted from (`test --snapshot`): the last
+    line then says so instead of "all passed". Persona errors, the judge's verdicts and the
+    LLM usage of an LLM run are shown apart from the flow's failures.
+
+    With several runs per persona, pass^k (all k runs pass) and pass@k (at least one of k
+    passes) are shown for `k` (default: the number of runs) beside pass^1.
+    """
     from rich.table import Table
 
     m = report.metrics
+    k = m.k if k is None else k
     table = Table(
-        title=f"{report.flow} v{report.version} · {m.conversations} conversations",
+        title=f"{report.flow} v{report.version} · {len(report.conversations)} conversations",
         title_justify="left",
     )
+    judged = any(c.verdicts or c.not_judged for c in report.conversations)
     for column in ("persona", "expected", "route", "turns", "checks", "result"):
         table.add_column(column)
+    if judged:  # the LLM judge's rubric verdicts, beside the deterministic checks
+        table.add_column("judge")
     if m.k > 1:
-        table.add_column("pass^1")
-        table.add_column(f"pass^{m.k}")
+        table.add_column("pass^1", justify="right")
+        if k > 1:
+            table.add_column(f"pass^{k}", justify="right")
+            table.add_column(f"pass@{k}", justify="right")
     for persona in dict.fromkeys(c.persona for c in report.conversations):
         runs = [c for c in report.conversations if c.persona == persona]
         routes = ", ".join(sorted({c.route for c in runs}))
@@ -173,12 +265,25 @@ def render(report: SuiteReport, console: Console) -> None:
         checks = sum(1 for c in runs for r in c.checks if r.status == "pass")
         total = sum(1 for c in runs for r in c.checks if r.status != "skip")
         ok = sum(1 for c in runs if c.passed)
-        verdict = (
-            "[green]pass[/]" if ok == len(runs) else f"[red]FAIL[/] {len(runs) - ok}/{len(runs)}"
+        bad = sum(1 for c in runs if c.status == "fail")
+        sim = len(runs) - ok - bad
+        verdict = " ".join(
+            part
+            for part in (
+                "[green]pass[/]" if ok == len(runs) else "",
+                f"[red]FAIL[/] {bad}/{len(runs)}" if bad else "",
+                f"[yellow]persona error[/] {sim}/{len(runs)}" if sim else "",
+            )
+            if part
         )
         row = [persona, runs[0].expected_route or "-", routes, turns, f"{checks}/{total}", verdict]
+        if judged:
+            row.append(_judge_cell(runs))
         if m.k > 1:
-            row += [f"{m.pass_hat_k[persona][1]:.2f}", f"{m.pass_hat_k[persona][len(runs)]:.2f}"]
+            hat, at = m.pass_hat_k[persona], m.pass_at_k[persona]
+            row.append(_chance(hat, 1))
+            if k > 1:
+                row += [_chance(hat, k), _chance(at, k)]
         table.add_row(*row)
     console.print(table)
 
@@ -212,53 +317,117 @@ def render(report: SuiteReport, console: Console) -> None:
         where = ", ".join(f"{slot} ({n})" for slot, n in m.drop_off.items())
         console.print(f"drop-off (buyer left while asked): {where}")
 
-    failures = [c for c in report.conversations if not c.passed]
+    failures = [c for c in report.conversations if c.status == "fail"]
     if failures:
         console.print("\n[bold red]failed checks[/]")
     for c in failures:
         label = f"{c.persona}" + (f" run {c.run}" if report.runs > 1 else "")
         if c.persona_error:
-            console.print(f"  {label}: persona error: {c.persona_error}", markup=False)
+            line = _hanging(f"  {label}: persona error:", c.persona_error, console.width)
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
         for r in c.checks:
-            if r.status == "fail":
-                console.print(f"  {label} · {r.id}: {r.explanation}", markup=False)
-    verdict = (
-        "[green]all passed[/]"
-        if report.passed
-        else f"[red]{m.failed} of {m.conversations} failed[/]"
-    )
-    console.print(verdict)
+            if r.status == "fail" and r.id not in c.simulator:
+                line = _hanging(f"  {label} · {r.id}:", r.explanation, console.width)
+                console.print(line, markup=False, highlight=False, soft_wrap=True)
+    for c in failures:
+        label = f"{c.persona}" + (f" run {c.run}" if report.runs > 1 else "")
+        for v in c.verdicts:
+            if v["verdict"] == "fail":
+                console.print(f"  {label} · rubric {v['item']!r}: {v['reason']}", markup=False)
+    render_simulator(report, console)
+    console.print(verdict_line(report, drift=drift))
 
 
-def junit_xml(report: SuiteReport) -> str:
-    """One testcase per conversation; a failure carries every failed check's explanation."""
-    m = report.metrics
-    suites = ET.Element(
-        "testsuites", name="convodesk", tests=str(m.conversations), failures=str(m.failed)
+def render_simulator(report: SuiteReport, console: Console) -> None:
+    """Persona errors (apart from the flow's failures), then an LLM run's usage and verdicts."""
+    blamed = [c for c in report.conversations if c.persona_error or c.simulator]
+    if blamed:
+        console.print("\n[bold yellow]persona errors: the simulated buyer, not the flow[/]")
+    for c in blamed:
+        label = f"{c.persona}" + (f" run {c.run}" if report.runs > 1 else "")
+        if c.persona_error:
+            console.print(f"  {label}: {c.persona_error}", markup=False, highlight=False)
+        for check, why in c.simulator.items():
+            console.print(f"  {label} · {check} failed because {why}", markup=False)
+    if report.llm is not None:
+        from convodesk.llm.report import LLMReport, render_report
+
+        console.print(render_report(LLMReport.model_validate(report.llm)))
+
+
+def _hanging(label: str, text: str, width: int) -> str:
+    """`label text` wrapped at word boundaries to `width`, continuation lines indented.
+
+    The console's own wrapping would start continuation lines at column 0 and run them into
+    the next failure; a word is split only when it is wider than a whole line.
+    """
+    import textwrap
+
+    return textwrap.fill(
+        f"{label} {text}",
+        width=max(width, 40),
+        subsequent_indent=" " * 6,
+        break_on_hyphens=False,
     )
+
+
+def junit_xml(report: SuiteReport, drift: Mapping[tuple[str, int], str] | None = None) -> str:
+    """One testcase per conversation: failed checks are a <failure>, a persona that broke down
+    (an LLM leaving its role, a replay miss) an <error>, since the flow was never judged.
+
+    `drift` maps (persona, run) to how its stored transcript drifted (`test --snapshot`): a
+    <failure type="snapshot">. A failed rubric item of the LLM judge is a failure too."""
+    drift = dict(drift or {})
+    errors = sum(
+        1
+        for c in report.conversations
+        if c.status == "persona_error" and (c.persona, c.run) not in drift
+    )
+    ran = {(c.persona, c.run) for c in report.conversations}
+    orphans = {key: why for key, why in drift.items() if key not in ran}  # persona removed
+    failures = len(orphans) + sum(
+        1 for c in report.conversations if c.status == "fail" or (c.persona, c.run) in drift
+    )
+    timed = [c.seconds for c in report.conversations if c.seconds is not None]
+    total = {"time": f"{sum(timed):.3f}"} if timed else {}
+    counts = {
+        "tests": str(len(report.conversations) + len(orphans)),
+        "failures": str(failures),
+        "errors": str(errors),
+    }
+    suites = ET.Element("testsuites", name="convodesk", **counts, **total)
     suite = ET.SubElement(
-        suites,
-        "testsuite",
-        name=f"{report.flow}",
-        tests=str(m.conversations),
-        failures=str(m.failed),
-        errors="0",
-        skipped="0",
+        suites, "testsuite", name=f"{report.flow}", **counts, skipped="0", **total
     )
     for c in report.conversations:
         name = c.persona if report.runs == 1 else f"{c.persona}[{c.run}]"
-        case = ET.SubElement(suite, "testcase", classname=f"{report.flow}.{c.persona}", name=name)
-        failed = [r for r in c.checks if r.status == "fail"]
-        if c.persona_error or failed:
-            ids = ", ".join(r.id for r in failed) or "persona_error"
-            failure = ET.SubElement(case, "failure", message=f"failed: {ids}", type="check")
-            lines = [f"{r.id}: {r.explanation}" for r in failed]
-            if c.persona_error:
-                lines.append(f"persona error: {c.persona_error}")
-            failure.text = "\n".join(lines)
+        timing = {"time": f"{c.seconds:.3f}"} if c.seconds is not None else {}
+        case = ET.SubElement(
+            suite, "testcase", classname=f"{report.flow}.{c.persona}", name=name, **timing
+        )
+        failed = [r for r in c.checks if r.status == "fail" and r.id not in c.simulator]
+        rubric = [v for v in c.verdicts if v["verdict"] == "fail"]
+        snapshot = drift.get((c.persona, c.run))
+        lines = [f"{r.id}: {r.explanation}" for r in failed]
+        lines += [f"rubric {v['item']!r}: {v['reason']}" for v in rubric]
+        if c.status == "fail" or snapshot:
+            ids = [r.id for r in failed] + ["rubric"] * bool(rubric) + ["snapshot"] * bool(snapshot)
+            kind = "check" if failed else "rubric" if rubric else "snapshot"
+            failure = ET.SubElement(case, "failure", message=f"failed: {', '.join(ids)}", type=kind)
+            failure.text = "\n".join([*lines, *([f"snapshot: {snapshot}"] if snapshot else [])])
+        elif c.status == "persona_error":
+            blamed = [f"{k} failed because {v}" for k, v in c.simulator.items()]
+            error = ET.SubElement(case, "error", message="persona error", type="persona")
+            error.text = "\n".join(
+                [f"persona error: {c.persona_error or 'contradicted its facts'}", *blamed]
+            )
         out = [f"route {c.route} (expected {c.expected_route or '-'}), {c.turns} turns"]
+        out += [f"rubric {v['item']!r}: {v['verdict']} ({v['reason']})" for v in c.verdicts]
         if c.transcript:
             out.append(f"transcript: {c.transcript}")
         ET.SubElement(case, "system-out").text = "\n".join(out)
+    for (persona, _run), why in orphans.items():
+        case = ET.SubElement(suite, "testcase", classname=f"{report.flow}.{persona}", name=persona)
+        ET.SubElement(case, "failure", message="failed: snapshot", type="snapshot").text = why
     ET.indent(suites)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"

@@ -54,6 +54,8 @@ class ScriptedPersona:
 
     Randomness comes only from `random.Random(f"{persona}/{seed}")`, so the same seed gives the
     same words. Patience is spent one per message, two when the bot repeats its last question.
+    A correction (`behavior.corrects`) comes in the message after the wrong value, or in the
+    same message when no later step can ask anything, so it is never silently lost.
     """
 
     def __init__(self, persona: Persona, *, seed: int = 0, flow: Flow | None = None) -> None:
@@ -126,6 +128,12 @@ class ScriptedPersona:
             parts.append(phrasing.correction(statement, self.rng))
         for name in [n for n in asking if n not in corrected]:
             parts.append(self._answer(name))
+        if self._to_correct and not self._more_to_ask(turn.step):
+            # the bot will ask nothing more, so this message is the buyer's last chance
+            for name in self._to_correct:
+                statement = self._state(name, volunteered=True, kind="corrected")
+                parts.append(phrasing.correction(statement, self.rng, same_message=True))
+            self._to_correct = []
         if self.behavior.verbosity == "chatty" and parts and self.rng.random() < 0.5:
             parts.insert(0, phrasing.filler(self.rng))
         parts += self._due_questions()
@@ -156,6 +164,40 @@ class ScriptedPersona:
             if score > best_score:
                 best, best_score = name, score
         return [best] if best is not None and best_score >= 0.5 else []
+
+    def _more_to_ask(self, step_id: str | None) -> bool:
+        """Whether any step after `step_id` may still ask for something the buyer has not said.
+
+        Conservative: every branch, `next:` and route target counts, and a step's `when:` is
+        assumed to hold, so "nothing more" is only answered when the flow surely ends.
+        """
+        flow = self.flow
+        if flow is None or step_id is None:
+            return True
+        index = {step.id: i for i, step in enumerate(flow.steps)}
+        if step_id not in index:
+            return True
+        seen: set[str] = set()
+        todo = self._after(index[step_id])
+        while todo:
+            current = todo.pop()
+            if current in seen or current not in index:
+                continue
+            seen.add(current)
+            step = flow.steps[index[current]]
+            if any(slot not in self.said for slot in step.asks):
+                return True
+            if step.kind not in ("end", "handoff"):
+                todo += self._after(index[current])
+        return False
+
+    def _after(self, i: int) -> list[str]:
+        assert self.flow is not None
+        step = self.flow.steps[i]
+        targets = [self.flow.next_of(i), *(case.next for case in step.branch or [])]
+        if step.route:
+            targets += [route.next for route in self.flow.routes]
+        return [t for t in targets if t]
 
     # -- saying things --------------------------------------------------------------------------
 
