@@ -40,10 +40,11 @@ def start_server(latency: float) -> tuple[subprocess.Popen[str], str]:
     return proc, f"http://127.0.0.1:{port}/v1"
 
 
-def llm_run(base: str, cache: Path, mode: str, concurrency: int) -> Any:
+def llm_options(base: str, cache: Path, mode: str, concurrency: int) -> Any:
+    """What `convodesk test --model openai/fake --api-base BASE -j N` builds from its flags."""
     from convodesk.llm.cache import CacheMode
     from convodesk.llm.config import LLMConfig
-    from convodesk.llm.suite import LLMOptions, LLMRun
+    from convodesk.llm.suite import LLMOptions
 
     config = LLMConfig(
         model="openai/fake", api_base=base, api_key="sk-test", concurrency=concurrency, retries=0
@@ -56,36 +57,32 @@ def llm_run(base: str, cache: Path, mode: str, concurrency: int) -> Any:
         cache_dir=cache,
         cache_mode=CacheMode(mode),
     )
-    return LLMRun(options)
+    return options
 
 
-async def suite(flow: Any, personas: list[Any], llm: Any | None) -> tuple[float, Any]:
-    from convodesk.sim.runner import REFERENCE_DATE, run_suite
+async def suite(flow: Any, personas: list[Any], options: Any | None) -> tuple[float, Any]:
+    """The suite as `convodesk test` runs it (`run_configured_suite`); `options` None: offline."""
+    from convodesk.sim.suite_run import run_configured_suite
 
     started = time.perf_counter()
-    if llm is None:
-        result = await run_suite(flow, personas, concurrency=8)
-    else:
-        result = await run_suite(
-            flow,
-            personas,
-            concurrency=llm.runner_concurrency(llm.options.config.concurrency, len(personas)),
-            driver_factory=llm.driver_factory(REFERENCE_DATE),
-        )
-    return time.perf_counter() - started, result
+    run = await run_configured_suite(flow, personas, options=options, concurrency=8)
+    return time.perf_counter() - started, run
 
 
 async def efficiency(flow: Any, personas: list[Any], latency: float, levels: list[int]) -> None:
     proc, base = start_server(latency)
     try:
         # litellm's import (~3 s) and first call's lazy setup are start-up, not per-call cost.
-        warm = llm_run(base, Path(tempfile.mkdtemp()), "off", 1)
+        from convodesk.llm.suite import LLMRun
+
+        warm = LLMRun(llm_options(base, Path(tempfile.mkdtemp()), "off", 1))
         await warm.client.complete([{"role": "user", "content": "warm up"}])
         for concurrency in levels:
             cast = personas[:3] if concurrency == 1 and latency >= 1.0 else personas
-            llm = llm_run(base, Path(tempfile.mkdtemp()), "off", concurrency)
-            wall, result = await suite(flow, cast, llm)
-            per = [u.attempts for u in llm.accounting.by_conversation.values()]
+            options = llm_options(base, Path(tempfile.mkdtemp()), "off", concurrency)
+            wall, run = await suite(flow, cast, options)
+            result = run.result
+            per = [u.attempts for u in run.llm.accounting.by_conversation.values()]
             calls, longest = sum(per), max(per)
             ideal = max(calls * latency / concurrency, longest * latency)
             errors = sum(1 for c in result.conversations if c.persona_error)
@@ -170,18 +167,19 @@ async def replay(flow: Any, personas: list[Any]) -> None:
     proc, base = start_server(0.0)
     cache = Path(tempfile.mkdtemp())
     try:
-        await suite(flow, personas, llm_run(base, cache, "read_write", 64))
+        await suite(flow, personas, llm_options(base, cache, "read_write", 64))
     finally:
         proc.terminate()
         proc.wait()
     offline = min([(await suite(flow, personas, None))[0] for _ in range(5)])
     replays = []
     for _ in range(5):
-        llm = llm_run("http://127.0.0.1:9/v1", cache, "replay", 64)  # nothing listens there
-        wall, result = await suite(flow, personas, llm)
-        assert not llm.replay_misses and not any(c.persona_error for c in result.conversations)
+        options = llm_options("http://127.0.0.1:9/v1", cache, "replay", 64)  # nothing listens
+        wall, run = await suite(flow, personas, options)
+        assert not run.replay_misses
+        assert not any(c.persona_error for c in run.result.conversations)
         replays.append(wall)
-    hits = llm.accounting.total().cache_hits
+    hits = run.llm.accounting.total().cache_hits
     print(f"  offline scripted suite: {offline * 1000:.0f} ms ({len(personas)} conversations)")
     print(
         f"  cached LLM replay:      {min(replays) * 1000:.0f} ms ({hits} cache hits, 0 calls) = "

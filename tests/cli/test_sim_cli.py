@@ -137,3 +137,122 @@ def test_every_option_has_help() -> None:
         assert command.help
         for param in command.params:
             assert getattr(param, "help", None), f"{name} {param.name} lacks help"
+
+
+def test_snapshot_writes_nothing_and_a_missing_snapshot_stays_missing(tmp_path: Path) -> None:
+    folder = project(tmp_path)
+    for _ in range(2):  # the first run must not record what the second would then accept
+        result = cli("test", "flows/inbound.yaml", "--snapshot", cwd=folder)
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "buyer: no stored transcript yet" in result.stdout
+        assert not (folder / "transcripts").exists()
+    assert "all passed" not in result.stdout and "3 stored transcript(s) drifted" in result.stdout
+
+
+def test_snapshot_drift_is_a_junit_failure_and_the_summary_says_so(tmp_path: Path) -> None:
+    folder = project(tmp_path)
+    assert cli("test", "flows/inbound.yaml", cwd=folder).returncode == 0
+    flow = folder / "flows" / "inbound.yaml"
+    text = flow.read_text()
+    ask = "What are you using for this today?"
+    assert ask in text
+    flow.write_text(text.replace(ask, "Which tool do you use for this today?"))
+    result = cli("test", "flows/inbound.yaml", "--snapshot", "--junit", "j.xml", cwd=folder)
+    assert result.returncode == 1
+    verdict = result.stdout.index("stored transcript(s) drifted")
+    assert "all passed" not in result.stdout[:verdict]
+    suite = ET.parse(folder / "j.xml").getroot().find("testsuite")
+    assert suite is not None
+    drifted = [
+        case
+        for case in suite.iter("testcase")
+        if (failure := case.find("failure")) is not None and failure.get("type") == "snapshot"
+    ]
+    assert drifted and suite.get("failures") == str(len(drifted))
+    assert "first diverges at turn" in (drifted[0].find("failure").text or "")  # type: ignore[union-attr]
+
+
+def test_an_unwritable_junit_path_is_one_line_exit_2(tmp_path: Path) -> None:
+    folder = project(tmp_path)
+    for target in ("/proc/x.xml", str(folder / "flows")):
+        result = cli("test", "flows/inbound.yaml", "--junit", target, cwd=folder)
+        assert result.returncode == 2, result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(
+            f"convodesk: cannot write the JUnit report to {target}"
+        )
+        assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_resume_with_everything_kept_still_reports_the_whole_suite(tmp_path: Path) -> None:
+    folder = project(tmp_path)
+    full = cli("test", "flows/inbound.yaml", "--json", cwd=folder)
+    assert full.returncode == 0
+    (folder / "transcripts" / "inbound" / "student.yaml").unlink()
+    for kept in (2, 3):  # some kept, then all kept
+        result = cli(
+            "test", "flows/inbound.yaml", "--resume", "--json", "--junit", "j.xml", cwd=folder
+        )
+        assert result.returncode == 0, result.stderr
+        assert f"resumed: kept {kept} finished transcript(s)" in result.stderr
+        report = json.loads(result.stdout)
+        assert sorted(c["persona"] for c in report["conversations"]) == [
+            "buyer",
+            "small-company",
+            "student",
+        ]
+        assert sum(c["resumed"] for c in report["conversations"]) == kept
+        suite = ET.parse(folder / "j.xml").getroot().find("testsuite")
+        assert suite is not None and suite.get("tests") == "3"
+
+        def same(data: dict) -> dict:  # type: ignore[type-arg]
+            for c in data["conversations"]:
+                c.pop("resumed"), c.pop("seconds")
+            return data
+
+        assert same(report) == same(json.loads(full.stdout)), "rebuilt == run afresh"
+
+
+def test_out_defaults_to_the_flows_project_folder(tmp_path: Path) -> None:
+    folder = project(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = cli("test", str(folder / "flows" / "inbound.yaml"), cwd=elsewhere)
+    assert result.returncode == 0, result.stderr
+    assert (folder / "transcripts" / "inbound" / "buyer.yaml").is_file()
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_ctrl_c_while_reporting_says_how_to_resume(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    import convodesk.sim.report as report
+    from convodesk.cli.app import app
+
+    folder = project(tmp_path)
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(report, "build_report", interrupted)
+    flow = str(folder / "flows" / "inbound.yaml")
+    result = CliRunner().invoke(app, ["test", flow])
+    assert result.exit_code == 130
+    assert "interrupted; 3 of 3 transcripts are saved" in result.stderr
+    assert "run again with --resume" in result.stderr and result.stdout == ""
+
+
+def test_simulate_and_test_offer_the_llm_flags() -> None:
+    for command in ("test", "simulate"):
+        out = cli(command, "--help").stdout
+        for flag in (
+            "--model",
+            "--judge-model",
+            "--understanding",
+            "--concurrency",
+            "--cache-dir",
+            "--replay",
+            "--no-cache",
+            "--api-base",
+        ):
+            assert flag in out, (command, flag)

@@ -90,10 +90,11 @@ def test_interrupted_suite_keeps_finished_work_and_resume_completes_it(
     assert resumed.returncode == 0, resumed.stderr
     assert f"resumed: kept {len(before)} finished transcript(s)" in resumed.stderr
     after = assert_intact(out)
+    note("transcripts_expected_after_faults", TOTAL)  # counted before the asserts: a loss shows
+    note("transcripts_checked_after_faults", len(after))
     assert len(after) == TOTAL
     assert all(path.read_bytes() == data for path, data in before.items())
     note("faults_survived")
-    note("transcripts_checked_after_faults", len(after))
     if sig is signal.SIGTERM:  # resumed == never interrupted, byte for byte
         clean = tmp_path / "clean"
         subprocess.run(suite(clean), capture_output=True, text=True, env=env(), check=True)
@@ -171,3 +172,39 @@ def test_unwritable_folder_is_one_line_and_nothing_runs(tmp_path: Path) -> None:
     ]
     assert len(result.stderr.strip().splitlines()) == 1
     note("faults_survived")
+
+
+async def test_kept_transcripts_are_rebuilt_for_the_report(tmp_path: Path) -> None:
+    """A resumed suite's kept conversations come back from their files: replayed exactly on the
+    rule path, or (a redacted file, whose masked messages replay differently) with the stored
+    outcome and slots."""
+    from convodesk.runtime.loader import load_flow_file
+    from convodesk.sim.persona import load_personas
+    from convodesk.sim.resume import rebuild
+    from convodesk.sim.runner import run_suite, sim_engine
+    from convodesk.sim.transcripts import to_transcript, write_transcript
+
+    flow = load_flow_file(FLOW_PATH).flow
+    assert flow is not None
+    cast = load_personas(PERSONAS, flow)
+    kinds = set()
+    for redact in (False, True):
+        shown = flow.model_copy(update={"redact": redact})
+        for c in (await run_suite(shown, cast)).conversations:
+            path = write_transcript(c, tmp_path / str(redact))
+            back = await rebuild(read_transcript(path), c.persona, sim_engine(shown))
+            kinds.add((redact, back.rebuilt))
+            assert back.rebuilt == "exact" or redact, c.persona.persona
+            assert (back.status, back.outcome.route, back.turns) == (
+                c.status,
+                c.outcome.route,
+                c.turns,
+            )
+            assert back.checks == c.checks and back.left == c.left
+            stored = to_transcript(c)
+            if back.rebuilt == "exact":
+                assert to_transcript(back) == stored
+            else:
+                assert back.state.values() == stored.slots
+                assert back.outcome.scores.model_dump() == stored.scores
+    assert kinds == {(False, "exact"), (True, "exact"), (True, "stored")}

@@ -171,3 +171,32 @@ def test_option_rules(tmp_path) -> None:
     opts = build_llm_options(judge_model="j", project=tmp_path, env={})
     assert opts is not None and (opts.config.model, opts.config.concurrency) == ("toml/m", 5)
     assert opts.config.judge_model == "j" and opts.judge
+
+
+async def test_a_persona_error_is_not_judged(fake, tmp_path, flow) -> None:
+    fake.script = lambda request: "As an AI language model I cannot do that."
+    persona = PERSONA.model_copy(deep=True)
+    persona.expect.rubric = ["The bot asked about the buying committee."]
+    llm, result = await run(options(fake, tmp_path), flow, runs=1, persona=persona)
+    (conversation,) = result.conversations
+    assert conversation.status == "persona_error"
+    assert await llm.judge_all(result.conversations) == {}
+    assert llm.not_judged == {
+        conversation.label: "not judged: the simulated buyer failed (persona error)"
+    }
+    assert not any("rubric" in str(r["messages"][0]["content"]) for r in fake.requests)
+
+
+def test_understanding_precedence_flag_then_flow_then_project(tmp_path) -> None:
+    (tmp_path / "convodesk.toml").write_text('[llm]\nmodel = "toml/m"\nunderstanding = "llm"\n')
+
+    def chosen(**given: Any) -> str | None:
+        opts = build_llm_options(project=tmp_path, env={}, **given)
+        return None if opts is None else opts.understanding
+
+    assert chosen() == "llm"  # the project's choice: LLM understanding, scripted personas
+    assert chosen(flow_understanding="rules") is None  # the flow's beats the project's
+    assert chosen(flow_understanding="rules", understanding="llm") == "llm"  # the flag beats both
+    assert chosen(understanding="rules") is None
+    with pytest.raises(OptionsError, match="the flow's understanding"):
+        chosen(flow_understanding="sometimes")

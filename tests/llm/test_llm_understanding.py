@@ -62,7 +62,9 @@ def test_schema_lists_exactly_the_declared_slots_with_their_types(flow) -> None:
 async def test_valid_reply_fills_typed_declared_slots(fake, client_for, flow) -> None:
     fake.script = scripted(GOOD)
     llm = LLMUnderstander(client_for(fake))
-    text = "We're 250 people, need it this quarter. Do you support SSO?"
+    text = (
+        "We're 250 people, need it this quarter; reach me at jo@acme-mfg.com. Do you support SSO?"
+    )
     analysis = await llm.analyze_async(
         text, flow, ["company_size"], {}, TODAY, conversation="c", turn=1
     )

@@ -1,13 +1,19 @@
-"""`convodesk simulate`: one scripted conversation between a flow and a persona."""
+"""`convodesk simulate`: one conversation between a flow and a persona, scripted or LLM-played.
+
+Exit 1 when a check or rubric item failed, an LLM replay missed, or the simulated buyer
+failed (a persona error: with one conversation, nothing about the flow was tested).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import sys
 from pathlib import Path
 
 import typer
 
+from . import llmflags
 from .errors import Exit, bad_input
 from .loading import require_flow
 from .suite import parse_date
@@ -28,11 +34,26 @@ def simulate(
         "--redact",
         help="Mask emails, phones and personal data in the output (as 'redact: true' does).",
     ),
+    model: str | None = llmflags.MODEL,
+    judge_model: str | None = llmflags.JUDGE_MODEL,
+    understanding: str | None = llmflags.UNDERSTANDING,
+    concurrency: int | None = typer.Option(
+        None,
+        "--concurrency",
+        "-j",
+        min=1,
+        help="LLM requests in flight at once (default 8 or [llm] concurrency).",
+        show_default=False,
+    ),
+    cache_dir: Path | None = llmflags.CACHE_DIR,
+    replay: bool = llmflags.REPLAY,
+    no_cache: bool = llmflags.NO_CACHE,
+    api_base: str | None = llmflags.API_BASE,
 ) -> int:
     """Play PERSONA against FLOW once and print the transcript, the outcome and the checks."""
     from convodesk.runtime.problems import LoadError
     from convodesk.sim.persona import load_persona
-    from convodesk.sim.runner import run_conversation, sim_engine
+    from convodesk.sim.suite_run import run_one, usage_json
     from convodesk.sim.transcripts import to_transcript
 
     loaded = require_flow(flow)
@@ -43,12 +64,31 @@ def simulate(
         buyer = load_persona(persona, loaded)
     except LoadError as exc:
         raise bad_input(exc.problems) from None
-    engine = sim_engine(loaded, on_date=reference)
-    result = asyncio.run(run_conversation(engine, buyer, seed=seed, reference_date=reference))
+    options = llmflags.llm_options(
+        flow,
+        loaded=loaded,
+        model=model,
+        judge_model=judge_model,
+        understanding=understanding,
+        concurrency=concurrency,
+        cache_dir=cache_dir,
+        replay=replay,
+        no_cache=no_cache,
+        api_base=api_base,
+    )
+    run = asyncio.run(run_one(loaded, buyer, options=options, seed=seed, on_date=reference))
+    result = run.result.conversations[0]
+    code = Exit.OK if result.passed and not run.replay_misses else Exit.FAILED
+    for miss in run.replay_misses:
+        print(f"convodesk: {miss}", file=sys.stderr)
     shown = to_transcript(result)  # redacted when the flow or --redact asks
     if as_json:
-        print(json.dumps(shown.model_dump(mode="json"), indent=2))
-        return Exit.OK if result.passed else Exit.FAILED
+        data = shown.model_dump(mode="json")
+        if run.llm is not None:
+            data["verdicts"] = [v.model_dump() for v in result.verdicts]
+            data["llm"] = usage_json(run)
+        print(json.dumps(data, indent=2))
+        return code
     name = loaded.bot.name
     for line in shown.conversation:
         print(f"{name}: {line.bot}" if line.bot is not None else f"{buyer.persona}: {line.buyer}")
@@ -65,8 +105,24 @@ def simulate(
     print(f"-- slots: {json.dumps(shown.slots)}")
     for check in result.checks:
         why = f": {check.explanation}" if check.explanation and check.status != "pass" else ""
+        blamed = result.simulator_checks.get(check.id)
+        if blamed:
+            why += f" (simulator: {blamed})"
         print(f"   [{check.status}] {check.id}{why}")
-    return Exit.OK if result.passed else Exit.FAILED
+    for verdict in result.verdicts:
+        print(f"   [rubric {verdict.verdict}] {verdict.item}: {verdict.reason}")
+    if result.not_judged:
+        print(f"   [rubric] {result.not_judged}")
+    if result.status == "persona_error":
+        why = result.persona_error or "its contradicted facts explain the failed checks"
+        print(f"-- persona error (the simulated buyer, not the flow): {why}")
+    if run.llm_report is not None:
+        from rich.console import Console
+
+        from convodesk.llm.report import render_report
+
+        Console(file=sys.stdout, width=120, highlight=False).print(render_report(run.llm_report))
+    return code
 
 
 def register(app: typer.Typer) -> None:

@@ -40,14 +40,33 @@ class Completion(BaseModel):
     latency: float = 0.0
 
 
+RETRY_CAUSES = (
+    "429",
+    "5xx",
+    "timeout",
+    "connection",
+    "malformed_body",
+    "invalid_json",
+    "empty_reply",
+    "role_break",
+)
+"""Why a request was sent again. The first five are transport faults the client retried (the
+same request); the last three are content faults a caller re-asked about (a new request)."""
+
+
 class Usage(BaseModel):
-    """Counters for one conversation or a whole suite."""
+    """Counters for one conversation or a whole suite.
+
+    `retries` counts transport retries (attempts beyond the first); `retries_by_cause` counts
+    those by cause and also the content re-asks (invalid JSON, empty reply, role break).
+    """
 
     calls: int = 0
     cache_hits: int = 0
     attempts: int = 0
     retries: int = 0
     failures: int = 0
+    retries_by_cause: dict[str, int] = Field(default_factory=dict)
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cost: float = 0.0
@@ -58,9 +77,14 @@ class Usage(BaseModel):
     def tokens(self) -> int:
         return self.prompt_tokens + self.completion_tokens
 
+    def retried(self, cause: str) -> None:
+        self.retries_by_cause[cause] = self.retries_by_cause.get(cause, 0) + 1
+
     def add(self, other: Usage) -> None:
         for name in ("calls", "cache_hits", "attempts", "retries", "failures"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
+        for cause, count in other.retries_by_cause.items():
+            self.retries_by_cause[cause] = self.retries_by_cause.get(cause, 0) + count
         self.prompt_tokens += other.prompt_tokens
         self.completion_tokens += other.completion_tokens
         self.cost += other.cost
@@ -177,6 +201,10 @@ class LLMClient:
         )
         return Completion(**response.model_dump(exclude={"cost_known"}))
 
+    def note_retry(self, conversation: str, cause: str) -> None:
+        """A caller re-asked because the content was unusable (see `RETRY_CAUSES`)."""
+        self.accounting.of(conversation).retried(cause)
+
     def _count(self, usage: Usage, response: CachedResponse) -> None:
         usage.prompt_tokens += response.prompt_tokens
         usage.completion_tokens += response.completion_tokens
@@ -200,7 +228,9 @@ class LLMClient:
         last: BaseException | None = None
         for attempt in range(attempts):
             if attempt:
+                assert last is not None
                 usage.retries += 1
+                usage.retried(retry_cause(last))
                 await asyncio.sleep(self.backoff(attempt - 1))
             usage.attempts += 1
             async with self.semaphore:
@@ -259,6 +289,31 @@ class LLMClient:
             cost_known=known,
             latency=round(latency, 6),
         )
+
+
+def retry_cause(exc: BaseException) -> str:
+    """Which of `RETRY_CAUSES` a transport failure was.
+
+    litellm reports a dropped connection and an unparsable body as `InternalServerError`, so
+    the exception chain (the JSON error or the socket error underneath) decides those.
+    """
+    chain: list[BaseException] = []
+    seen: BaseException | None = exc
+    while seen is not None and len(chain) < 12:
+        chain.append(seen)
+        seen = seen.__cause__ or seen.__context__
+    names = [type(e).__name__ for e in chain]
+    if any(isinstance(e, TimeoutError) for e in chain) or any("Timeout" in n for n in names):
+        return "timeout"
+    if any(isinstance(e, ValueError) for e in chain[1:]):  # json.JSONDecodeError is one
+        return "malformed_body"
+    if any(isinstance(e, ConnectionError) for e in chain) or any(
+        marker in n for n in names for marker in ("Connection", "Disconnect", "ReadError")
+    ):
+        return "connection"
+    if "RateLimitError" in names[0] or getattr(exc, "status_code", None) == 429:
+        return "429"
+    return "5xx"
 
 
 def _short(exc: BaseException, limit: int = 200) -> str:

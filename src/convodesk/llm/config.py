@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,6 +20,7 @@ class LLMConfig(BaseModel):
 
     model: str | None = None
     judge_model: str | None = None
+    understanding: Literal["rules", "llm"] | None = None  # the project's default; a flag wins
     understanding_model: str | None = None
     api_base: str | None = None
     api_key: str | None = Field(default=None, repr=False)

@@ -6,7 +6,8 @@ structurally, and `Action` has the fields of sim's `PersonaAction`.
 A role break that survives the retry raises `PersonaFailure`: the runner records it as the
 conversation's `persona_error`, apart from the flow's checks. Questions the buyer asks become
 "asked" actions (the give-before-ask check reads them) and contradictions of its hidden
-facts become "fact_error" actions, which the LLM report section lists as persona errors.
+facts become "fact_error" actions (a refused fact revealed: "fact_revealed"), which the LLM
+report lists as persona errors and the simulator's blame (sim.blame) reads.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from typing import Any
 
 from convodesk.runtime.model import Flow
 from convodesk.runtime.state import Message, Turn
+from convodesk.runtime.understanding import Understander
 
 from .client import LLMClient
-from .facts import check_facts
+from .facts import accepted_values, check_facts, shared_rules
 from .persona import LLMPersona
 
 _QUESTION = re.compile(r"[^.!?\n]*\?")
@@ -53,6 +55,7 @@ class LLMPersonaDriver:
         temperature: float | None = None,
         reference_date: date,
         conversation: str | None = None,
+        rules: Understander | None = None,
     ) -> None:
         self.persona = persona
         self.flow = flow
@@ -68,6 +71,8 @@ class LLMPersonaDriver:
         )
         self.actions: list[Action] = []
         self.sent = 0
+        self.rules = rules or shared_rules()
+        self.accepted = accepted_values(persona, flow, reference_date, self.rules)
 
     async def opening(self, turn: Turn, history: Sequence[Message]) -> str | None:
         return await self._next(turn)
@@ -88,9 +93,18 @@ class LLMPersonaDriver:
         for question in _QUESTION.findall(answer.text):
             self.actions.append(Action(turn=index, kind="asked", detail=question.strip()))
         said = [(index, answer.text, list(turn.asking))]
-        for error in check_facts(self.persona, self.flow, said, self.reference_date):
+        errors = check_facts(
+            self.persona,
+            self.flow,
+            said,
+            self.reference_date,
+            rules=self.rules,
+            accepted=self.accepted,
+        )
+        for error in errors:
+            kind = "fact_error" if error.kind == "contradicts" else "fact_revealed"
             self.actions.append(
-                Action(turn=index, kind="fact_error", detail=error.explain(), fact=error.slot)
+                Action(turn=index, kind=kind, detail=error.explain(), fact=error.slot)
             )
         if answer.leave:
             # Send the goodbye; the buyer leaves at its next turn.
@@ -104,6 +118,7 @@ def llm_driver_factory(
     model: str | None = None,
     temperature: float | None = None,
     reference_date: date,
+    rules: Understander | None = None,
 ) -> Callable[[Any, int, Flow], LLMPersonaDriver]:
     """A `DriverFactory` for `run_suite(driver_factory=...)`; pass the suite's reference date
     (`on_date or convodesk.sim.runner.REFERENCE_DATE`)."""
@@ -111,7 +126,14 @@ def llm_driver_factory(
 
     def make(persona: Any, seed: int, flow: Flow) -> LLMPersonaDriver:
         return LLMPersonaDriver(
-            persona, seed, flow, client, model=model, temperature=temperature, reference_date=day
+            persona,
+            seed,
+            flow,
+            client,
+            model=model,
+            temperature=temperature,
+            reference_date=day,
+            rules=rules,
         )
 
     return make

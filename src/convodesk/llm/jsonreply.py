@@ -59,8 +59,10 @@ async def ask_json(
 ) -> Model:
     """Raises `InvalidReply` (after `tries` answers), `LLMError` or `ReplayMiss`."""
     history = list(messages)
-    problem = ""
+    problem, empty = "", False
     for _ in range(tries):
+        if problem:
+            client.note_retry(conversation, "empty_reply" if empty else "invalid_json")
         reply = await client.complete(
             history,
             model=llm_model,
@@ -73,7 +75,7 @@ async def ask_json(
         try:
             return parse_json(reply.text, model)
         except (ValueError, ValidationError) as exc:
-            problem = describe(exc)
+            problem, empty = describe(exc), not reply.text.strip()
             history = [
                 *history,
                 {"role": "assistant", "content": reply.text},

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .cache import ReplayMiss
 from .client import LLMClient, LLMError
 from .jsonreply import InvalidReply, ask_json
 from .persona import field
@@ -92,6 +93,9 @@ class Judge:
             )
         except (InvalidReply, LLMError) as exc:
             reason = f"the judge gave no usable answer ({exc})"
+            return [Verdict(item=item, verdict="inconclusive", reason=reason) for item in rubric]
+        except ReplayMiss:  # the client keeps the miss, and a replay run fails on it
+            reason = "no cached judge answer (replay miss)"
             return [Verdict(item=item, verdict="inconclusive", reason=reason) for item in rubric]
         by_index: dict[int, _Item] = {}
         for verdict in reply.verdicts:

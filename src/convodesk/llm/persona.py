@@ -140,6 +140,9 @@ class LLMPersona:
         ]
         attempts, problem = 0, ""
         for _ in range(self.tries):
+            if problem:  # the previous answer was unusable: this is a nudged re-ask
+                cause = "empty_reply" if problem == "empty reply" else "role_break"
+                self.client.note_retry(self.conversation, cause)
             attempts += 1
             try:
                 completion = await self.client.complete(

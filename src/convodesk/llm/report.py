@@ -20,6 +20,55 @@ class Latency(BaseModel):
     max: float = 0.0
 
 
+CAUSE_LABELS = {
+    "429": "429 rate limit",
+    "5xx": "5xx",
+    "timeout": "timeout",
+    "connection": "dropped connection",
+    "malformed_body": "malformed body",
+    "invalid_json": "invalid JSON",
+    "empty_reply": "empty reply",
+    "role_break": "role break",
+}
+
+
+class UsageSummary(BaseModel):
+    """One conversation's share of the LLM work (the `llm` key of a conversation in --json)."""
+
+    calls: int
+    cache_hits: int
+    attempts: int
+    retries: int
+    failures: int
+    prompt_tokens: int
+    completion_tokens: int
+    cost: float
+    latency: Latency
+    retries_by_cause: dict[str, int] = Field(default_factory=dict)
+
+
+def summarize(usage: Usage) -> UsageSummary:
+    return UsageSummary(
+        calls=usage.calls,
+        cache_hits=usage.cache_hits,
+        attempts=usage.attempts,
+        retries=usage.retries,
+        failures=usage.failures,
+        prompt_tokens=usage.prompt_tokens,
+        completion_tokens=usage.completion_tokens,
+        cost=usage.cost,
+        latency=latency(usage.latencies),
+        retries_by_cause=dict(sorted(usage.retries_by_cause.items())),
+    )
+
+
+def causes_text(causes: Mapping[str, int]) -> str:
+    """'429 rate limit 2, timeout 1' in the fixed order of the causes."""
+    order = list(CAUSE_LABELS)
+    ranked = sorted(causes.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)
+    return ", ".join(f"{CAUSE_LABELS.get(cause, cause)} {n}" for cause, n in ranked if n)
+
+
 class LLMReport(BaseModel):
     calls: int
     attempts: int
@@ -31,11 +80,15 @@ class LLMReport(BaseModel):
     cost: float
     unpriced_models: list[str]
     latency: Latency
+    retries_by_cause: dict[str, int] = Field(default_factory=dict)
     persona_failures: dict[str, str] = Field(default_factory=dict)
     fact_errors: dict[str, list[str]] = Field(default_factory=dict)
     understanding_fallbacks: int = 0
+    fallback_messages: int = 0
     verdicts: dict[str, list[Verdict]] = Field(default_factory=dict)
     judged: dict[str, int] = Field(default_factory=dict)
+    not_judged: dict[str, str] = Field(default_factory=dict)
+    replay_misses: list[str] = Field(default_factory=list)
 
 
 def latency(samples: list[float]) -> Latency:
@@ -52,16 +105,24 @@ def build_report(
     usage: Usage,
     conversations: Iterable[Any] = (),
     verdicts: Mapping[str, list[Verdict]] | None = None,
+    *,
+    not_judged: Mapping[str, str] | None = None,
+    replay_misses: Iterable[str] = (),
 ) -> LLMReport:
     """`conversations` are the sim's `Conversation`s (persona, seed, actions, persona_error)."""
     failures: dict[str, str] = {}
     facts: dict[str, list[str]] = {}
-    fallbacks = 0
+    fallbacks = messages = 0
     for c in conversations:
+        messages += sum(
+            1
+            for _, e in getattr(c, "events", ())
+            if e.kind == "understanding" and e.value == "rules_fallback"
+        )
         label = f"{c.persona.persona}#{c.seed}"
         if c.persona_error:
             failures[label] = c.persona_error
-        errors = [a.detail for a in c.actions if a.kind == "fact_error"]
+        errors = [a.detail for a in c.actions if a.kind in ("fact_error", "fact_revealed")]
         if errors:
             facts[label] = errors
         fallbacks += sum(1 for s in c.state.slots.values() if s.source == "rules_fallback")
@@ -77,11 +138,15 @@ def build_report(
         cost=usage.cost,
         unpriced_models=usage.unpriced_models,
         latency=latency(usage.latencies),
+        retries_by_cause=dict(sorted(usage.retries_by_cause.items())),
         persona_failures=failures,
         fact_errors=facts,
         understanding_fallbacks=fallbacks,
+        fallback_messages=messages,
         verdicts=verdicts,
         judged=tally(v for items in verdicts.values() for v in items),
+        not_judged=dict(not_judged or {}),
+        replay_misses=list(replay_misses),
     )
 
 
@@ -99,6 +164,8 @@ def render_report(report: LLMReport) -> Any:
         "calls",
         f"{report.calls} ({report.attempts} attempts, {report.retries} retries, {report.failures} failed)",
     )
+    if report.retries_by_cause:
+        summary.add_row("retries by cause", causes_text(report.retries_by_cause))
     summary.add_row("cache hits", str(report.cache_hits))
     summary.add_row(
         "tokens",
@@ -109,11 +176,14 @@ def render_report(report: LLMReport) -> Any:
         "latency",
         f"mean {lat.mean:.2f}s · p50 {lat.p50:.2f}s · p95 {lat.p95:.2f}s · max {lat.max:.2f}s",
     )
-    if report.understanding_fallbacks:
+    if report.understanding_fallbacks or report.fallback_messages:
         summary.add_row(
             "understanding",
-            f"{report.understanding_fallbacks} slot(s) filled by the rules fallback",
+            f"rules fallback on {report.fallback_messages} message(s); "
+            f"{report.understanding_fallbacks} slot(s) filled by it",
         )
+    if report.replay_misses:
+        summary.add_row("replay misses", f"[red]{len(report.replay_misses)}[/]")
     parts: list[Any] = [summary]
     if report.persona_failures or report.fact_errors:
         persona = Table(title="Persona errors (simulator, not flow)", show_lines=False)
@@ -137,5 +207,14 @@ def render_report(report: LLMReport) -> Any:
         for label, items in report.verdicts.items():
             for v in items:
                 judged.add_row(label, v.item, f"[{style[v.verdict]}]{v.verdict}[/]", v.reason)
+        for label, reason in report.not_judged.items():
+            judged.add_row(label, "(rubric)", "[yellow]not judged[/]", reason)
         parts.append(judged)
+    elif report.not_judged:
+        skipped = Table(title="Judge (not run)")
+        skipped.add_column("conversation")
+        skipped.add_column("reason")
+        for label, reason in report.not_judged.items():
+            skipped.add_row(label, reason)
+        parts.append(skipped)
     return Group(*parts)

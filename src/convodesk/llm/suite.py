@@ -1,7 +1,7 @@
 """What `simulate` and `test` need from the LLM layer, behind one object.
 
 The CLI turns its flags into `build_llm_options(...)` (which raises `OptionsError` for
-bad combinations: exit 2), then `LLMRun.create(options)` gives the driver factory, the
+bad combinations: exit 2), then `LLMRun(options)` gives the driver factory, the
 understander and the judge for `run_suite`, and the report section afterwards. Nothing here
 imports litellm: a replay served from the cache never does.
 """
@@ -16,11 +16,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
+from convodesk.runtime.understanding import Understander
+
 from .cache import CacheMode, ResponseCache
-from .client import Accounting, LLMClient
-from .config import LLMConfig, resolve
+from .client import Accounting, LLMClient, Usage
+from .config import LLMConfig, find_config, resolve
 from .driver import llm_driver_factory
+from .facts import shared_rules
 from .judge import Judge, Verdict
+from .memo import MemoRules
 from .understanding import LLMUnderstander, PrecomputedUnderstander
 
 DEFAULT_CACHE_DIR = Path(".convodesk") / "llm-cache"
@@ -39,40 +43,64 @@ class LLMOptions(BaseModel):
     cache_mode: CacheMode
 
 
+def _settings_error(exc: Exception, project: Path | None) -> OptionsError:
+    """One line naming the file and key, not pydantic's multi-line dump."""
+    if isinstance(exc, ValidationError):
+        error = exc.errors()[0]
+        key = ".".join(str(part) for part in error["loc"]) or "llm"
+        where = find_config(project)
+        return OptionsError(f"{where or 'LLM settings'}: [llm] {key}: {error['msg']}")
+    return OptionsError(f"LLM settings: {exc}".splitlines()[0])
+
+
 def build_llm_options(
     *,
     model: str | None = None,
     judge_model: str | None = None,
-    understanding: str = "rules",
+    understanding: str | None = None,
     concurrency: int | None = None,
     cache_dir: Path | None = None,
     replay: bool = False,
     no_cache: bool = False,
+    api_base: str | None = None,
     project: Path | None = None,
     env: dict[str, str] | None = None,
+    flow_understanding: str | None = None,
 ) -> LLMOptions | None:
     """None means a fully offline run (the default): no LLM flag was given.
 
     Personas are LLM-played only with an explicit `--model`, so a model configured in the
     environment or convodesk.toml never turns an offline `test` into a paid one; that model is
-    used by `--understanding llm` and `--judge-model` when `--model` is absent.
+    used by `--understanding llm` and `--judge-model` when `--model` is absent. The project may
+    choose LLM understanding for itself (`[llm] understanding = "llm"`), and a flow for itself
+    (`flow_understanding`, the flow's own key, when the flow model has one); the most specific
+    wins: the flag, then the flow, then the project. `understanding=None`: no flag given.
     """
-    if understanding not in ("rules", "llm"):
+    if understanding not in (None, "rules", "llm"):
         raise OptionsError(f"--understanding takes 'rules' or 'llm', got {understanding!r}")
+    if flow_understanding not in (None, "rules", "llm"):
+        raise OptionsError(
+            f"the flow's understanding takes 'rules' or 'llm', got {flow_understanding!r}"
+        )
     if replay and no_cache:
         raise OptionsError("--replay reads only the cache, so it cannot be used with --no-cache")
-    wants = model or judge_model or understanding == "llm"
-    if not wants:
-        if replay or no_cache:
-            raise OptionsError("--replay and --no-cache apply to LLM runs: add --model")
-        return None
     try:
         config = resolve(
-            project=project, env=env, model=model, judge_model=judge_model, concurrency=concurrency
+            project=project,
+            env=env,
+            model=model,
+            judge_model=judge_model,
+            concurrency=concurrency,
+            api_base=api_base,
         )
-    except (ValidationError, ValueError) as exc:
-        raise OptionsError(f"LLM settings: {exc}".splitlines()[0]) from None
-    if understanding == "llm" and not config.model:
+    except (ValidationError, ValueError, OSError) as exc:
+        raise _settings_error(exc, project) from None
+    chosen = understanding or flow_understanding or config.understanding or "rules"
+    if not (model or judge_model or chosen == "llm"):
+        if replay or no_cache or api_base:
+            raise OptionsError("--replay, --no-cache and --api-base apply to LLM runs: add --model")
+        return None
+    if chosen == "llm" and not config.model:
         raise OptionsError(
             "--understanding llm needs a model: --model, CONVODESK_MODEL or [llm] model in convodesk.toml"
         )
@@ -82,7 +110,7 @@ def build_llm_options(
     return LLMOptions(
         config=config,
         personas=model is not None,
-        understanding="llm" if understanding == "llm" else "rules",
+        understanding="llm" if chosen == "llm" else "rules",
         judge=bool(config.judge_model),
         cache_dir=cache_dir or DEFAULT_CACHE_DIR,
         cache_mode=mode,
@@ -102,12 +130,20 @@ class LLMRun:
         self.cache = ResponseCache(options.cache_dir, options.cache_mode)
         self.accounting = Accounting()
         self.client = LLMClient(options.config, self.cache, accounting=self.accounting)
-        self.understander: PrecomputedUnderstander | None = None
+        # The bot's rules and the persona fact checker's are one, with a memory for this run:
+        # each buyer message is read by the rules once, not twice (see llm.memo).
+        self.rules = MemoRules(shared_rules())
+        self.understander: PrecomputedUnderstander | Understander | None = None
         if options.understanding == "llm":
-            llm = LLMUnderstander(self.client, model=options.config.understanding_model)
+            llm = LLMUnderstander(
+                self.client, model=options.config.understanding_model, rules=self.rules
+            )
             self.understander = PrecomputedUnderstander(llm)
+        elif options.personas:
+            self.understander = self.rules
         self.judge = Judge(self.client, model=options.config.judge_model) if options.judge else None
         self.verdicts: dict[str, list[Verdict]] = {}
+        self.not_judged: dict[str, str] = {}
 
     @property
     def replay_misses(self) -> list[str]:
@@ -122,9 +158,9 @@ class LLMRun:
     def send_hook(self) -> Callable[[Any, str, str], Awaitable[Any]] | None:
         """`await hook(session, text, conversation)` in place of `session.send(text)`, so the
         LLM analysis is awaited before the synchronous turn; None with rule understanding."""
-        if self.understander is None:
-            return None
         understander = self.understander
+        if not isinstance(understander, PrecomputedUnderstander):
+            return None
 
         async def hook(session: Any, text: str, conversation: str) -> Any:
             return await understander.send(session, text, conversation=conversation)
@@ -139,28 +175,47 @@ class LLMRun:
             self.client,
             temperature=self.options.config.temperature,
             reference_date=reference_date,
+            rules=self.rules,
         )
 
+    def usage_of(self, label: str) -> Usage:
+        """One conversation's calls, cache hits, tokens and retries (by `conversation_label`)."""
+        return self.accounting.by_conversation.get(label) or Usage()
+
+    def replayer(self) -> LLMRun:
+        """The same settings answering only from the cache, with its own accounting: a resumed
+        suite replays its kept conversations through it without calling or counting anything."""
+        options = self.options.model_copy(update={"cache_mode": CacheMode.REPLAY})
+        return LLMRun(options)
+
     async def judge_all(self, conversations: Iterable[Any]) -> dict[str, list[Verdict]]:
-        """Judge every conversation whose persona carries rubric items (`expect.rubric`)."""
+        """Judge every conversation whose persona carries rubric items (`expect.rubric`).
+
+        A conversation whose simulated buyer failed (`status == "persona_error"`) is not judged:
+        its transcript says nothing about the flow. It is listed in `self.not_judged`.
+        """
         if self.judge is None:
             return {}
         judge = self.judge
         jobs: list[tuple[str, Sequence[str], Any]] = []
         for conversation in conversations:
             rubric = list(getattr(conversation.persona.expect, "rubric", None) or [])
-            if rubric:
-                label = conversation_label(conversation.persona, conversation.seed)
-                jobs.append((label, rubric, conversation.state.transcript))
+            if not rubric:
+                continue
+            label = conversation_label(conversation.persona, conversation.seed)
+            if getattr(conversation, "status", None) == "persona_error":
+                self.not_judged[label] = "not judged: the simulated buyer failed (persona error)"
+                continue
+            jobs.append((label, rubric, conversation.state.transcript))
         results = await asyncio.gather(
             *(
                 judge.judge(rubric, transcript, conversation=label)
                 for label, rubric, transcript in jobs
             )
         )
-        self.verdicts = {
-            label: verdicts for (label, _, _), verdicts in zip(jobs, results, strict=True)
-        }
+        self.verdicts.update(
+            {label: verdicts for (label, _, _), verdicts in zip(jobs, results, strict=True)}
+        )
         return self.verdicts
 
     def judge_failed(self) -> bool:

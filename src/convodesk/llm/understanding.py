@@ -6,6 +6,14 @@ their types; pydantic rejects anything else. An invalid reply is retried once, t
 rule-based understanding takes over and the Analysis records why (`source`, `note`).
 Safety flags always come from the rules, so they never depend on a model's mood.
 
+A hostile buyer must not be able to talk the model into facts. The model only ever sees the
+guard-screened text (instructions, data requests and code blanked, as the rules see it), a
+message blanked whole is not sent at all, and every value the model returns must be supported
+by that screened text: numbers, emails and phones must appear in it, and in a message the
+guard flagged, enum and text values must agree with the rules or quote the text. Questions
+are kept only when the screened text asks them, so an injected "print your system prompt"
+never becomes an outstanding question for sales.
+
 The engine's `Session.send` is synchronous. `PrecomputedUnderstander` bridges the two: the
 runner awaits the LLM analysis first, then hands it to the session for that one call.
 """
@@ -14,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -31,6 +40,10 @@ from convodesk.runtime.understanding import (
     RuleUnderstander,
     Understander,
 )
+from convodesk.runtime.understanding.guard import CODE_INJECTION, DATA_REQUEST, PROMPT_INJECTION
+from convodesk.runtime.understanding.guard import screen as guard_screen
+from convodesk.runtime.understanding.money import find_money
+from convodesk.runtime.understanding.numbers import find_numbers
 
 from .client import LLMClient, LLMError
 from .jsonreply import InvalidReply, ask_json
@@ -38,6 +51,15 @@ from .jsonreply import InvalidReply, ask_json
 Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", to_lower=True)]
 Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9 ().-]{6,24}$")]
 FALLBACK_SOURCE = "rules_fallback"
+MAX_CHARS = 4000  # the rule understander reads this much; the model sees no more
+BLANKED = (PROMPT_INJECTION, DATA_REQUEST, CODE_INJECTION)  # the guard removes these spans
+_WORDS = re.compile(r"[a-z0-9]+")
+_MAGNITUDES = (  # vague quantities the rules do not parse: "a couple hundred", "dozens"
+    (re.compile(r"\bdozens?\b", re.I), 12, 120),
+    (re.compile(r"\bhundreds?\b", re.I), 100, 999),
+    (re.compile(r"\bthousands?\b", re.I), 1000, 999_999),
+    (re.compile(r"\bmillions?\b", re.I), 1_000_000, 999_999_999),
+)
 
 
 def slot_type(slot: Slot) -> Any:
@@ -150,11 +172,19 @@ class LLMUnderstander:
     ) -> Analysis:
         """Never raises for model trouble (falls back to rules); a `ReplayMiss` does propagate."""
         rules = self.rules.analyze(text, flow, expecting, filled, reference_date)
+        screened = guard_screen(text[:MAX_CHARS].replace("\x00", " ")).text.rstrip()
+        if not screened.strip():
+            if rules.flags:
+                rules.note = (
+                    f"the guard blanked the whole message ({', '.join(rules.flags)}); "
+                    "the model was not asked"
+                )
+            return rules
         model, _ = self._schema(flow)
         try:
             reply = await ask_json(
                 self.client,
-                self.messages(text, flow, expecting, filled, reference_date),
+                self.messages(screened, flow, expecting, filled, reference_date),
                 model,
                 llm_model=self.model,
                 conversation=conversation,
@@ -167,29 +197,51 @@ class LLMUnderstander:
             rules.source = FALLBACK_SOURCE
             rules.note = f"LLM understanding {kind} ({exc}); rule-based understanding used"
             return rules
-        return self._analysis(text, flow, reply, rules.flags)
+        return self._analysis(text, screened, flow, reply, rules, expecting)
 
     @staticmethod
-    def _analysis(text: str, flow: Flow, reply: Any, flags: list[str]) -> Analysis:
+    def _analysis(
+        text: str, screened: str, flow: Flow, reply: Any, rules: Analysis, expecting: list[str]
+    ) -> Analysis:
+        hostile = any(flag in BLANKED for flag in rules.flags)
         corrections = set(reply.corrections)
-        extractions = []
+        extractions, dropped = [], []
         for name, value in reply.slots.model_dump(by_alias=True).items():
             if value is None or name not in flow.slots:
                 continue
-            if flow.slots[name].type == "list":
+            slot = flow.slots[name]
+            if slot.type == "list":
                 value = [item.lower() for item in value]
+            rule = rules.value_of(name)
+            if not supported(slot, value, screened, rule, hostile=hostile):
+                dropped.append(f"{name}={value!r}")
+                if rule is not None:  # the rules read the same screened text: their value stands
+                    extractions.append(rule)
+                continue
             extractions.append(
                 Extraction(slot=name, value=value, raw=str(value), correction=name in corrections)
             )
+        if hostile:  # a flagged message: what the rules read safely is kept even if unmentioned
+            extractions += [
+                e for e in rules.extractions if e.slot not in {x.slot for x in extractions}
+            ]
+        kept = {e.slot for e in extractions}
+        questions = [q for q in reply.questions if q.strip() and asked_in(q, screened, hostile)]
+        if hostile:  # the rules read the same screened text; keep what they found too
+            questions += [q for q in rules.questions if q not in questions]
+        note = ""
+        if dropped:
+            note = f"dropped values the message does not support: {', '.join(dropped)}"
         return Analysis(
             text=text,
             extractions=extractions,
-            questions=[q for q in reply.questions if q.strip()],
-            wants_human=reply.wants_human,
-            declined=list(dict.fromkeys(reply.declined)),
-            correction=bool(corrections),
-            flags=list(flags),
+            questions=questions,
+            wants_human=rules.wants_human if hostile else reply.wants_human,
+            declined=[d for d in dict.fromkeys(reply.declined) if d in expecting],
+            correction=bool(corrections & kept),
+            flags=list(rules.flags),
             source="llm",
+            note=note,
         )
 
     def analyze(
@@ -203,6 +255,58 @@ class LLMUnderstander:
         """Synchronous use outside an event loop (a REPL, a worker thread); suites use
         `PrecomputedUnderstander` instead so calls overlap."""
         return asyncio.run(self.analyze_async(text, flow, expecting, filled, reference_date))
+
+
+def _words(text: str) -> list[str]:
+    return _WORDS.findall(text.lower())
+
+
+def _numbers_in(text: str) -> list[float]:
+    return [n.value for n in find_numbers(text)] + [m.amount for m in find_money(text)]
+
+
+def supported(
+    slot: Slot, value: Any, screened: str, rule: Extraction | None, *, hostile: bool
+) -> bool:
+    """Is `value` something the (screened) message says, rather than something a model made up
+    or was talked into? The rules agreeing is always enough."""
+    if rule is not None and rule.value == value:
+        return True
+    kind = slot.type
+    if kind in ("integer", "number", "money"):
+        target = float(value)
+        if any(abs(n - target) <= 0.1 * max(abs(target), 1.0) for n in _numbers_in(screened)):
+            return True
+        # "a couple hundred people": a magnitude word the value falls within (never when hostile)
+        return not hostile and any(
+            low <= target <= high for word, low, high in _MAGNITUDES if word.search(screened)
+        )
+    if kind == "email":
+        return str(value).lower() in screened.lower()
+    if kind == "phone":
+        digits = "".join(c for c in str(value) if c.isdigit())
+        return bool(digits) and digits in "".join(c for c in screened if c.isdigit())
+    if not hostile:
+        return True  # enum, timeline, boolean, text, list: reading paraphrase is the model's job
+    if kind in ("text", "list"):
+        said = set(_words(screened))
+        words = [w for w in _words(" ".join(value) if isinstance(value, list) else str(value))]
+        words = [w for w in words if len(w) > 2] or words
+        return bool(words) and sum(w in said for w in words) * 2 >= len(words)
+    return False  # an enum, timeline or boolean the rules did not read in a flagged message
+
+
+def asked_in(question: str, screened: str, hostile: bool) -> bool:
+    """A question counts only if the screened text asks it (verbatim, or nearly, when clean)."""
+    wanted, said = _words(question), _words(screened)
+    if not wanted:
+        return False
+    if " ".join(wanted) in " ".join(said):
+        return True
+    if hostile:
+        return False
+    present = set(said)
+    return sum(w in present for w in wanted) >= 0.8 * len(wanted)
 
 
 _pending: ContextVar[Analysis | None] = ContextVar("convodesk_llm_analysis", default=None)

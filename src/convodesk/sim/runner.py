@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import time as clock
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from typing import Any, Literal
 
 from convodesk.runtime.engine import Engine
 from convodesk.runtime.model import Flow
@@ -19,10 +21,12 @@ from convodesk.runtime.session import Session
 from convodesk.runtime.state import Event, Outcome, SessionState, Turn
 from convodesk.runtime.understanding import Understander
 
+from .blame import PREFIX_CHECKS, blame
 from .checks import CheckResult, run_checks
 from .drivers import DriverFactory, PersonaAction, scripted_driver
 from .persona import Persona
 
+Status = Literal["pass", "fail", "persona_error"]
 REFERENCE_DATE = date(2026, 1, 15)
 SendHook = Callable[[Session, str, str], Awaitable[Turn]]
 MAX_TURNS = 40
@@ -48,7 +52,13 @@ def seed_for(base: int, persona: str, run: int) -> int:
 
 @dataclass
 class Conversation:
-    """One finished conversation and everything the checks and reports need from it."""
+    """One finished conversation and everything the checks and reports need from it.
+
+    `status` keeps the simulator's mistakes apart from the flow's: "persona_error" when the
+    simulated buyer failed (`persona_error`) or every failed check is explained by facts it
+    contradicted (`simulator_checks`); such a conversation is neither a pass nor a failure of
+    the flow. A failed prefix check (disclosure, approved answers) is the flow's all the same.
+    """
 
     persona: Persona
     flow: Flow
@@ -62,6 +72,12 @@ class Conversation:
     left_while_asking: list[str] = field(default_factory=list)
     persona_error: str | None = None
     checks: list[CheckResult] = field(default_factory=list)
+    simulator_checks: dict[str, str] = field(default_factory=dict)  # check id -> why
+    verdicts: list[Any] = field(default_factory=list)  # convodesk.llm.judge.Verdict
+    not_judged: str | None = None
+    llm: Any = None  # convodesk.llm.report.UsageSummary of this conversation's calls
+    rebuilt: str | None = None  # resumed: "exact" (replayed) or "stored" (from the file)
+    seconds: float | None = None  # wall time of the conversation (reports only, never stored)
 
     @property
     def outcome(self) -> Outcome:
@@ -74,12 +90,32 @@ class Conversation:
         return self.state.turn
 
     @property
+    def label(self) -> str:
+        """The id its LLM calls are cached and counted under."""
+        return f"{self.persona.persona}#{self.seed}"
+
+    @property
+    def status(self) -> Status:
+        failures = self.failures
+        if self.persona_error is not None:
+            return "fail" if any(c.id in PREFIX_CHECKS for c in failures) else "persona_error"
+        if failures or any(getattr(v, "verdict", None) == "fail" for v in self.verdicts):
+            return "fail"
+        return "persona_error" if self.simulator_checks else "pass"
+
+    @property
     def passed(self) -> bool:
-        return self.persona_error is None and all(c.status != "fail" for c in self.checks)
+        return self.status == "pass"
+
+    @property
+    def failed(self) -> bool:
+        """The flow failed: a persona error is neither a pass nor this."""
+        return self.status == "fail"
 
     @property
     def failures(self) -> list[CheckResult]:
-        return [c for c in self.checks if c.status == "fail"]
+        """Failed checks that are the flow's (not explained by the simulated buyer)."""
+        return [c for c in self.checks if c.status == "fail" and c.id not in self.simulator_checks]
 
     def event_turn(self, *kinds: str) -> int | None:
         return next((t for t, e in self.events if e.kind in kinds), None)
@@ -101,6 +137,7 @@ async def run_conversation(
     `send` replaces `session.send` when the bot's understanding is asynchronous (an LLM): it
     gets the session, the buyer's text and the conversation label `persona#seed`.
     """
+    started = clock.perf_counter()
     driver = driver_factory(persona, seed, engine.flow)
     session = engine.start(
         context=dict(persona.context), reference_date=reference_date or REFERENCE_DATE
@@ -132,13 +169,20 @@ async def run_conversation(
             result.events += [(session.state.turn, e) for e in turn.events]
             break
         if send is not None:
-            turn = await send(session, text, f"{persona.persona}#{seed}")
+            try:
+                turn = await send(session, text, f"{persona.persona}#{seed}")
+            except Exception as exc:  # a replay miss in the understanding: the harness's
+                result.persona_error = f"understanding failed: {type(exc).__name__}: {exc}"
+                session.close("persona error")
+                break
         else:
             turn = session.send(text)
         result.events += [(session.state.turn, e) for e in turn.events]
     result.state = session.state
     result.actions = list(driver.actions)
     result.checks = run_checks(result)
+    result.simulator_checks = blame(result)
+    result.seconds = round(clock.perf_counter() - started, 6)
     return result
 
 
@@ -153,7 +197,15 @@ class SuiteResult:
 
     @property
     def passed(self) -> bool:
-        return all(c.passed for c in self.conversations)
+        """No flow failure, and something was tested: a suite of only persona errors is not a
+        pass (an unreachable model must not turn CI green)."""
+        if any(c.failed for c in self.conversations):
+            return False
+        return not self.conversations or any(c.status == "pass" for c in self.conversations)
+
+    @property
+    def persona_errors(self) -> list[Conversation]:
+        return [c for c in self.conversations if c.status == "persona_error"]
 
     def of(self, persona: str) -> list[Conversation]:
         return [c for c in self.conversations if c.persona.persona == persona]
