@@ -4,6 +4,10 @@ from pathlib import Path
 
 import pytest
 
+# pytest only honours `pytest_plugins` in the top-level conftest: `pytest .` from the repository
+# root must collect, so plugins that a sub-folder's tests need are named here
+pytest_plugins = ["pytester"]
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_FLOW = ROOT / "flows" / "saas_inbound.yaml"
 

@@ -61,3 +61,54 @@ def test_runtime_engine_runs_without_yaml() -> None:
 def test_cli_help_does_not_import_litellm() -> None:
     code = "import sys\nsys.argv = ['convodesk', '--help']\nfrom convodesk.cli.app import main\ntry:\n    main()\nexcept SystemExit:\n    pass"
     assert "litellm" not in loaded_after(code)
+
+
+# pytest imports the plugin in every session of every project where convodesk is installed:
+# what it imports can break (or slow down) test runs that never use convodesk
+PLUGIN_MUST_NOT_LOAD = (
+    "convodesk.runtime",
+    "convodesk.sim",
+    "convodesk.llm",
+    "convodesk.cli",
+    "convodesk.tui",
+    "convodesk.export",
+    "convodesk.testing.diff",
+    "convodesk.testing.snapshot",
+    "convodesk.testing.extension",
+    "pydantic",
+    "yaml",
+    "syrupy",
+    "textual",
+    "rich",
+    "typer",
+    "litellm",
+)
+
+
+def modules_after(code: str) -> list[str]:
+    probe = f"{code}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("module", ["convodesk.testing", "convodesk.testing.plugin"])
+def test_testing_package_and_plugin_import_only_pytest_and_stdlib(module: str) -> None:
+    before = set(modules_after("import pytest"))
+    loaded = [m for m in modules_after(f"import pytest, {module}") if m not in before]
+    heavy = [m for m in loaded if m.startswith(PLUGIN_MUST_NOT_LOAD)]
+    assert heavy == []
+    ours = {m for m in loaded if m.startswith("convodesk")}
+    assert ours <= {"convodesk", "convodesk.testing", "convodesk.testing.plugin"}
+
+
+def test_testing_names_still_load_on_first_use() -> None:
+    code = (
+        "import sys, convodesk.testing as t\n"
+        "assert 'convodesk.testing.diff' not in sys.modules\n"
+        "assert t.compare.__module__ == 'convodesk.testing.diff'\n"
+        "assert t.persona_suite.__module__ == 'convodesk.testing.suite'\n"
+        "assert sorted(t.__all__) == sorted(t._LAZY), 'every public name is lazy'\n"
+        "assert all(getattr(t, name) for name in t.__all__)\n"
+        "try:\n    t.nothing_here\nexcept AttributeError:\n    pass\nelse:\n    raise SystemExit(1)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

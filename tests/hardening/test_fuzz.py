@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from hypothesis import given, settings
@@ -20,9 +21,12 @@ from convodesk.runtime.model import Flow
 from convodesk.runtime.session import Session
 from convodesk.runtime.state import Turn
 from convodesk.runtime.understanding import Analysis, RuleUnderstander
-from convodesk.sim.runner import sim_engine
+from convodesk.sim.persona import load_persona
+from convodesk.sim.runner import run_suite_sync, sim_engine
+from convodesk.sim.transcripts import read_transcript, write_transcript
+from convodesk.testing import from_transcript
 
-from .conftest import FLOW, note, note_max
+from .conftest import FLOW, ROOT, note, note_max
 
 LIMIT = FLOW.bot.max_message_chars
 RTL = [
@@ -151,3 +155,23 @@ def test_engine_with_a_small_limit_cuts_exactly_there() -> None:
     session.send("We have 1200 employees in Chicago")
     assert spy.longest == 10
     assert [m.text for m in session.state.transcript if m.role == "buyer"] == ["We have 12"]
+
+
+def test_a_cut_message_is_marked_in_the_stored_transcript(tmp_path: Path) -> None:
+    """`truncated_from` keeps the original length beside the kept text, in the file and in
+    the pytest snapshot; lines that were not cut carry no mark."""
+    buyer = load_persona(ROOT / "personas" / "enterprise_buyer.yaml", FLOW)
+    long = "We use spreadsheets and need something better. " * 2_000
+    persona = buyer.model_copy(
+        update={"behavior": buyer.behavior.model_copy(update={"opening": long})}
+    )
+    conversation = run_suite_sync(FLOW, [persona]).conversations[0]
+    (sent,) = [e.value for _, e in conversation.events if e.kind == "truncated"]
+    assert sent > len(long)  # the opening, then the facts this persona volunteers
+    path = write_transcript(conversation, tmp_path)
+    assert f"truncated_from: {sent}\n" in path.read_text(encoding="utf-8")
+    stored = read_transcript(path)
+    said = [line for line in stored.conversation if line.buyer is not None]
+    assert said[0].buyer == long[:LIMIT] and said[0].truncated_from == sent
+    assert len(said) > 1 and all(line.truncated_from is None for line in said[1:])
+    assert from_transcript(stored).conversation == stored.conversation

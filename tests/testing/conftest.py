@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+import os
 import shutil
 import subprocess
 import sys
@@ -9,19 +10,19 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["pytester"]
-
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def plugin_installed() -> bool:
-    """Installed with entry points, pytest loads the plugin itself; `-p` would load it twice."""
+    """Whether convodesk is installed with its `pytest11` entry point (pytest loads it then)."""
     return any(
         ep.value == "convodesk.testing.plugin"
         for ep in importlib.metadata.entry_points(group="pytest11")
     )
 
 
+# `-p` beside the entry point is harmless (test_plugin_loading.py proves it), but in pytester's
+# in-process runs the module is imported already and pytest warns it cannot rewrite asserts
 PLUGIN_ARGS: tuple[str, ...] = () if plugin_installed() else ("-p", "convodesk.testing.plugin")
 
 
@@ -34,6 +35,21 @@ def example(tmp_path: Path) -> Path:
 
 
 Cli = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def run_pytest(
+    cwd: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """A fresh pytest process, free of the settings of the one running these tests."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**clean, "COLUMNS": "200", **(env or {})},
+        timeout=300,
+    )
 
 
 @pytest.fixture

@@ -111,12 +111,3 @@ def test_plugin_fixtures_load_converse_and_snapshot(project: pytest.Pytester) ->
     shipped = project.path / SNAPS / "test_persona[buyer].yaml"
     assert written.read_text() == shipped.read_text()  # same seed, same conversation
     project.runpytest(*PLUGIN_ARGS, "test_fixtures.py").assert_outcomes(passed=1)
-
-
-def test_a_broken_persona_is_a_collection_error_with_its_position(
-    project: pytest.Pytester,
-) -> None:
-    (project.path / "personas" / "zz.yaml").write_text("persona: zz\nexpect: {route: hot}\n")
-    result = project.runpytest()
-    assert result.ret == pytest.ExitCode.INTERRUPTED
-    result.stdout.fnmatch_lines(["*zz.yaml:2:17: expect.route: must be one of*"])

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ class CheckLine(BaseModel):
     id: str
     status: str
     why: str | None = None
+    cause: str | None = None  # "simulator: ..." when the buyer's contradicted facts explain it
 
 
 class Transcript(BaseModel):
@@ -58,12 +60,18 @@ class Transcript(BaseModel):
     reasons: list[str] = Field(default_factory=list)
     next_action: dict[str, Any] = Field(default_factory=dict)
     slots: dict[str, Any] = Field(default_factory=dict)
+    slot_sources: dict[str, str] | None = None  # LLM understanding only: llm | rules_fallback
     outstanding_questions: list[str] = Field(default_factory=list)
     checks: list[CheckLine] = Field(default_factory=list)
     passed: bool
     flags: list[str] | None = None  # hostile input noticed (prompt_injection, abuse, ...)
     redacted: bool | None = None
     subjects: list[str] | None = None  # fingerprints of the emails involved (redacted files only)
+    # LLM runs only (absent otherwise, so offline transcripts never change):
+    status: str | None = None  # "persona_error": the simulated buyer failed, not the flow
+    persona_error: str | None = None
+    persona_errors: list[str] | None = None  # facts the simulated buyer contradicted or revealed
+    understanding: list[dict[str, Any]] | None = None  # per message: LLM, or why rules took over
 
 
 def to_transcript(c: Conversation, *, redact: bool = False) -> Transcript:
@@ -103,18 +111,54 @@ def to_transcript(c: Conversation, *, redact: bool = False) -> Transcript:
         next_action={"action": action.action, "owner": action.owner, "status": action.status},
         slots={name: slot.value for name, slot in c.state.slots.items()},
         outstanding_questions=list(c.state.outstanding),
-        checks=[CheckLine(id=r.id, status=r.status, why=r.explanation or None) for r in c.checks],
+        checks=[
+            CheckLine(
+                id=r.id,
+                status=r.status,
+                why=r.explanation or None,
+                cause=f"simulator: {c.simulator_checks[r.id]}"
+                if r.id in c.simulator_checks
+                else None,
+            )
+            for r in c.checks
+        ],
         passed=c.passed,
         flags=list(c.state.flags) or None,
+        **llm_fields(c),
     )
     return redacted(transcript, c) if redact or c.flow.redact else transcript
+
+
+def llm_fields(c: Conversation) -> dict[str, Any]:
+    """What only an LLM run has: each slot's source, the understanding notes (a fallback to the
+    rules and why), and the simulated buyer's errors. Empty for a rule-path run."""
+    fields: dict[str, Any] = {}
+    sources = {name: slot.source for name, slot in c.state.slots.items()}
+    if any(source in ("llm", "rules_fallback") for source in sources.values()):
+        fields["slot_sources"] = sources
+    notes = [
+        {"turn": turn, "source": e.value, "note": e.detail}
+        for turn, e in c.events
+        if e.kind == "understanding"
+    ]
+    if notes:
+        fields["understanding"] = notes
+    errors = [a.detail for a in c.actions if a.kind in ("fact_error", "fact_revealed")]
+    if errors:
+        fields["persona_errors"] = errors
+    if c.persona_error is not None:
+        fields["persona_error"] = c.persona_error
+    if c.status == "persona_error":
+        fields["status"] = "persona_error"
+    return fields
 
 
 def redacted(t: Transcript, c: Conversation) -> Transcript:
     """A copy with contact data masked and the involved emails kept only as fingerprints."""
     profile = c.persona.profile.model_dump()
     slots = {name: slot.value for name, slot in c.state.slots.items()}
-    mask = Redactor(c.flow, personal_values(c.flow, slots, profile))
+    said = [m.text for m in c.state.transcript if m.role == "buyer"]
+    mask = Redactor(c.flow, personal_values(c.flow, slots, profile), said)
     lines = [m.text for m in c.state.transcript]
     involved = emails_in([profile.get("email"), slots, lines, c.state.context])
     return t.model_copy(
@@ -132,13 +176,28 @@ def redacted(t: Transcript, c: Conversation) -> Transcript:
             "slots": {name: mask.slot(name, value) for name, value in t.slots.items()},
             "outstanding_questions": [mask.text(q) for q in t.outstanding_questions],
             "checks": [
-                check.model_copy(update={"why": mask.text(check.why) if check.why else None})
+                check.model_copy(
+                    update={
+                        "why": mask.text(check.why) if check.why else None,
+                        "cause": mask.text(check.cause) if check.cause else None,
+                    }
+                )
                 for check in t.checks
             ],
             "redacted": True,
             "subjects": sorted(email_fingerprint(e) for e in involved),
+            "persona_error": mask.text(t.persona_error) if t.persona_error else None,
+            "persona_errors": [mask.text(e) for e in t.persona_errors]
+            if t.persona_errors
+            else None,
+            "understanding": [{**u, "note": mask.text(str(u["note"]))} for u in t.understanding]
+            if t.understanding
+            else None,
         }
     )
+
+
+NO_WRAP = float("inf")  # PyYAML's line width: long text stays on its line
 
 
 class _Dumper(yaml.SafeDumper):
@@ -154,8 +213,9 @@ _Dumper.add_representer(str, _str)
 
 
 def dump_transcript(transcript: Transcript) -> str:
+    """One line per value, never wrapped: a one-word edit then changes one line of the diff."""
     data = transcript.model_dump(mode="json", exclude_none=True)
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=NO_WRAP)
 
 
 def transcript_path(out_dir: str | Path, c: Conversation, *, numbered: bool = False) -> Path:
@@ -164,13 +224,16 @@ def transcript_path(out_dir: str | Path, c: Conversation, *, numbered: bool = Fa
     return Path(out_dir) / c.flow.flow / f"{name}.yaml"
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write to a temporary file in the same folder, then rename over the target.
+def atomic_write(path: str | Path, text: str) -> None:
+    """Write to a temporary file in the same folder, fsync it, then rename over the target.
 
     A crash or a failing write leaves the previous file untouched, never half a transcript.
+    The file ends up with the mode a plain `open(path, "w")` gives: a replaced file keeps its
+    own, a new one gets 0666 less the umask (0644 typically), not mkstemp's private 0600.
     """
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = _new_temp_file(path)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
@@ -181,6 +244,44 @@ def atomic_write(path: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    _sync_folder(path.parent)
+
+
+_O_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation below the text layer
+
+
+def _new_temp_file(path: Path) -> tuple[int, Path]:
+    """A new file beside `path`, opened exclusively. Created with 0666 so the kernel applies
+    the umask itself (reading the umask means setting it: a race with other threads)."""
+    try:
+        keep: int | None = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        keep = None
+    for _ in range(100):
+        tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY, 0o666)
+        except FileExistsError:
+            continue
+        if keep is not None:
+            try:
+                os.chmod(tmp, keep)
+            except BaseException:
+                os.close(fd)
+                os.unlink(tmp)
+                raise
+        return fd, tmp
+    raise FileExistsError(f"{path.parent}: no free temporary file name for {path.name}")
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable; not every platform can open a folder, which is fine."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def write_transcript(

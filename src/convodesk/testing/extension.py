@@ -1,24 +1,30 @@
 """A syrupy extension: one readable YAML file per test, diffed turn by turn on failure.
 
 Written against syrupy's public extension API (`SingleFileSnapshotExtension`, `serialize`,
-`diff_lines`), which is the same from syrupy 4.6 on. Files land in
-`__snapshots__/<test module>/<test name>[<persona>].yaml` beside the test file.
+`diff_lines`), which is the same from syrupy 4.6 on, plus one override of the file write
+(`_write_snapshot_collection`, stable over the same versions) so that a snapshot is replaced
+atomically. Files land in `__snapshots__/<test module>/<test name>[<persona>].yaml` beside the
+test file.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 from convodesk.runtime.problems import LoadError
 from convodesk.sim.runner import Conversation
-from convodesk.sim.transcripts import Transcript
+from convodesk.sim.transcripts import Transcript, atomic_write
 
 from .diff import compare, format_diff
 from .result import Result
 from .snapshot import Snapshot, dump_snapshot, from_conversation, from_transcript, parse_snapshot
+
+if TYPE_CHECKING:
+    from syrupy.data import SnapshotCollection
 
 
 def to_snapshot(data: Any) -> Snapshot:
@@ -40,6 +46,15 @@ def to_snapshot(data: Any) -> Snapshot:
 class TranscriptExtension(SingleFileSnapshotExtension):
     _file_extension = "yaml"
     _write_mode = WriteMode.TEXT
+
+    @classmethod
+    def _write_snapshot_collection(cls, *, snapshot_collection: SnapshotCollection) -> None:
+        """Through a temporary file and a rename: syrupy's own write truncates the file first,
+        so a run killed or a disk filling up mid-write would leave half a snapshot."""
+        data = next(iter(snapshot_collection)).data
+        if not isinstance(data, str):
+            raise TypeError(f"a transcript snapshot is text, not {type(data).__name__}")
+        atomic_write(Path(snapshot_collection.location), data)
 
     def serialize(self, data: Any, **_options: Any) -> str:
         # include/exclude/matcher are syrupy's generic filters; a snapshot's fields are fixed

@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from convodesk.runtime.problems import LoadError, Problem
-from convodesk.sim.transcripts import Line, Transcript, to_transcript
+from convodesk.sim.transcripts import NO_WRAP, Line, Transcript, to_transcript
 
 if TYPE_CHECKING:
     from convodesk.sim.runner import Conversation
@@ -99,9 +99,10 @@ _Dumper.add_representer(str, _str)
 
 
 def dump_snapshot(s: Snapshot) -> str:
-    """Readable YAML with a fixed key order; equal snapshots give equal bytes."""
+    """Readable YAML with a fixed key order; equal snapshots give equal bytes. Lines are
+    never wrapped, so a one-word edit shows as one changed line in review."""
     data = s.model_dump(mode="json", exclude_none=True)
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=NO_WRAP)
 
 
 def parse_snapshot(text: str, file: str = "<snapshot>") -> Snapshot:

@@ -14,25 +14,10 @@ from typing import Any
 
 import pytest
 
-from convodesk.runtime.problems import LoadError, Problem
 from convodesk.sim.persona import Persona, load_personas
 
+from .paths import clean_failure, locate
 from .result import as_flow, converse
-
-
-def locate(path: str | Path, start: Path) -> Path:
-    """An absolute path as is; a relative one under `start` or its nearest ancestor having it.
-
-    `persona_suite("flows/x.yaml", ...)` in `tests/test_personas.py` then finds the project's
-    `flows/`, whatever folder pytest was started from.
-    """
-    target = Path(path)
-    if target.is_absolute():
-        return target
-    for folder in [start, *start.parents]:
-        if (folder / target).exists():
-            return folder / target
-    raise LoadError([Problem(str(target), 1, 1, "", f"not found in {start} or above")])
 
 
 def _caller_folder(depth: int) -> Path:
@@ -55,13 +40,15 @@ def persona_suite(
     Each persona (and run, with `runs` > 1) is one test that fails when a check fails, with
     every check's explanation, or when the transcript differs from its snapshot, with the
     turn-level diff. The flow and personas load at collection, so a broken file is reported
-    then, with its `file:line:col`.
+    then, as a collection error of one `file:line:col: message` line per problem (or
+    `file not found: ...`), without a traceback.
     """
     if runs < 1:
         raise ValueError("runs must be at least 1")
     start = _caller_folder(1)
-    loaded = as_flow(locate(flow, start))
-    cast = load_personas(locate(personas, start), loaded)
+    with clean_failure():
+        loaded = as_flow(locate(flow, start))
+        cast = load_personas(locate(personas, start), loaded)
     cases = [(p, r) for p in cast for r in range(runs)]
     ids = [p.persona if runs == 1 else f"{p.persona}.{r}" for p, r in cases]
 
