@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
+import json
 import os
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,15 +22,43 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from app import ChatApp, FileStore, MemoryStore
+from app import MAX_BODY, ChatApp, FileStore, MemoryStore
+
+
+def body_length(header: str | None) -> tuple[int, str | None]:
+    """The request body's size from its Content-Length, or the reason the request is refused.
+
+    Checked before a byte is read: a bad header is a 400, and a body over MAX_BODY is a 413
+    that never makes the server read (or wait for) it.
+    """
+    text = (header or "0").strip()
+    if not (text.isascii() and text.isdigit()):  # also refuses "-1", "1e3" and "10, 10"
+        return 0, f"bad content-length header: {text[:40]!r}"
+    length = int(text) if len(text) <= 20 else MAX_BODY + 1  # no 4300-digit int()s
+    if length > MAX_BODY:
+        return length, f"request body over {MAX_BODY} bytes"
+    return length, None
 
 
 def make_server(app: ChatApp, host: str = "127.0.0.1", port: int = 8000) -> ThreadingHTTPServer:
     """An HTTP server handing every request to the ASGI `app`."""
 
     class ASGIBridge(BaseHTTPRequestHandler):
+        def _refuse(self, status: int, message: str) -> None:
+            data = json.dumps({"error": message}).encode()
+            self.close_connection = True  # the unread body must not be taken for a request
+            self.send_response(status)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(data)))
+            self.send_header("connection", "close")
+            self.end_headers()
+            self.wfile.write(data)
+
         def _handle(self) -> None:
-            length = int(self.headers.get("content-length") or 0)
+            length, refused = body_length(self.headers.get("content-length"))
+            if refused is not None:
+                self._refuse(413 if length > MAX_BODY else 400, refused)
+                return
             body = self.rfile.read(length)
             path, _, query = self.path.partition("?")
             scope = {

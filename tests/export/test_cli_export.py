@@ -37,6 +37,18 @@ def test_export_writes_the_package_and_wheel(tmp_path: Path) -> None:
     assert (tmp_path / "build/acme_bot/dist/acme_bot-1-py3-none-any.whl").is_file()
 
 
+def test_export_prints_an_absolute_out_as_given(tmp_path: Path) -> None:
+    out = tmp_path / "abs" / "acme_bot"
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    result = cli("export", FLOW_PATH, "--out", out, "--wheel", cwd=work)
+    assert result.returncode == 0, result.stderr
+    wrote = [line.removeprefix("  wrote ") for line in result.stdout.splitlines()[1:]]
+    assert wrote[0] == f"{out}/README.md"
+    assert f"{out}/dist/acme_bot-1-py3-none-any.whl" in wrote
+    assert all(path.startswith(f"{out}/") for path in wrote), wrote  # never '../..'
+
+
 def test_export_json_names_every_file(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = cli("export", FLOW_PATH, "--out", out, "--name", "relay_bot", "--json")

@@ -181,3 +181,48 @@ def test_modified_flow_json_is_an_error(tmp_path: Path, import_exported: Importe
     pkg = import_exported(out, "tiny_edited")
     with pytest.raises(pkg.FlowIntegrityError, match="was modified"):
         pkg.create_bot()
+
+
+def _value(value: Any) -> dict[str, Any]:
+    return {"value": value, "raw": "", "source": "answer", "turn": 1, "previous": []}
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda s: s["slots"].update(company_size=_value("lots")), "'lots' is not a whole number"),
+        (lambda s: s["slots"].update(company_size=_value([1, 2])), "[1, 2] is not a whole number"),
+        (lambda s: s["slots"].update(company_size=_value(None)), "None is not a whole number"),
+        (lambda s: s["slots"].update(email=_value({"a": 1})), "{'a': 1} is not an email address"),
+        (lambda s: s.update(turn=-5), "has turn -5, below 0"),
+        (lambda s: s["visited"].append("vip"), "visited unknown step(s) vip"),
+        (lambda s: s["answered"].append("sso"), "unknown knowledge entry(s) sso"),
+        (
+            lambda s: s.update(waiting=["email"]),
+            "waits for email, but step 'size' asks company_size",
+        ),
+    ],
+)
+def test_structurally_edited_plain_state_is_refused(
+    tmp_path: Path, import_exported: Importer, edit: Callable[[dict[str, Any]], None], expected: str
+) -> None:
+    """Without a secret nothing proves who wrote a state, but one this flow cannot have made
+    (a wrong-typed value, a foreign id, a slot the current step does not ask) never runs."""
+    pkg = import_exported(export_tiny(tmp_path, "tiny_shape"), "tiny_shape")
+    bot = pkg.create_bot()
+    state = json.loads(bot.dump(bot.start()))
+    edit(state)
+    with pytest.raises(pkg.StateError) as err:
+        bot.resume(json.dumps(state))
+    assert expected in str(err.value) and "tampered with" in str(err.value)
+
+
+def test_a_well_formed_edit_needs_the_signature(tmp_path: Path, import_exported: Importer) -> None:
+    pkg = import_exported(export_tiny(tmp_path, "tiny_formed"), "tiny_formed")
+    state = json.loads(pkg.create_bot().dump(pkg.create_bot().start()))
+    state["slots"]["company_size"] = _value(5000)
+    state.update(waiting=[], step="qualify")
+    assert pkg.create_bot().resume(json.dumps(state)).slots == {"company_size": 5000}
+    signed = pkg.create_bot(secret=SECRET)
+    with pytest.raises(pkg.StateError, match="not signed"):
+        signed.resume(json.dumps(state))

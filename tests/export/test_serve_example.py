@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import http.client
 import json
 import threading
 import urllib.error
@@ -125,6 +126,58 @@ def test_errors_are_json_with_status(package: ModuleType, tmp_path: Path) -> Non
     path.write_text(path.read_text().replace('\\"turn\\":0', '\\"turn\\":7'))
     status, body = post(app, {"session_id": sid, "message": "hi"})
     assert status == 409 and "signature does not match" in body["error"]
+
+
+def test_starting_with_a_message_says_the_disclosure_once(package: ModuleType) -> None:
+    app = app_module.ChatApp(package, app_module.MemoryStore())
+    status, reply = post(app, {"message": "Hi, do you support SSO?"})
+    disclosure = package.load_flow().bot.disclosure
+    assert status == 200
+    assert sum(disclosure in line for line in reply["messages"]) == 1
+    assert reply["messages"][0].startswith(disclosure)
+    assert reply["messages"][-1] == "What brings you to Relay today?"
+
+
+@pytest.fixture
+def served(package: ModuleType) -> Any:
+    """serve.py's server on a free loopback port, stopped after the test."""
+    app = app_module.ChatApp(package, app_module.MemoryStore())
+    server = serve_module.make_server(app, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def raw_post(port: int, length: str, body: bytes = b"") -> tuple[int, dict[str, Any]]:
+    """A POST with a Content-Length of our choosing (http.client would compute a true one)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.putrequest("POST", "/chat")
+        conn.putheader("Content-Length", length)
+        conn.endheaders(body or None)
+        response = conn.getresponse()
+        return response.status, json.loads(response.read())
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("length", ["abc", "-1", "1e3", "10, 10", "²"])
+def test_serve_answers_a_bad_content_length_with_400(served: int, length: str) -> None:
+    status, body = raw_post(served, length)
+    assert status == 400 and body["error"].startswith("bad content-length header")
+
+
+def test_serve_refuses_an_oversized_body_before_reading_it(served: int) -> None:
+    # No body follows the header: a server that tried to read it would wait until the
+    # client's timeout and this request would fail instead of getting its 413.
+    too_big = str(app_module.MAX_BODY + 1)
+    assert raw_post(served, too_big) == (413, {"error": "request body over 65536 bytes"})
+    assert raw_post(served, "9" * 5000)[0] == 413
+    # a good request on a new connection still works
+    status, reply = raw_post(served, "2", b"{}")
+    assert status == 200 and reply["done"] is False
 
 
 def test_serve_runs_the_app_over_http(package: ModuleType, example_flow: Flow) -> None:

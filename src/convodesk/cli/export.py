@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import typer
@@ -13,11 +12,9 @@ from .loading import load_checked, warn
 
 
 def _display(path: Path) -> str:
-    """Paths as the user typed them where possible: relative to the current folder."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
+    """Paths as the user gave them: every path printed is `--out` joined with the file's place
+    in the package, so `--out build/x` prints `build/x/...` and `--out /tmp/x` prints `/tmp/x/...`."""
+    return str(path)
 
 
 def export(

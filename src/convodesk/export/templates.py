@@ -144,6 +144,10 @@ and returns an `ActionResult`, a message string or None) and `@bot.on_handoff` (
 `StateError` for any state that was edited, signed with another secret, or not signed.
 States made by another flow version always raise `StateError`.
 
+To replay a recorded transcript word for word, start it on the day it was recorded:
+`bot.start(context=..., reference_date="2026-01-15")` (the transcript's `reference_date`),
+since relative timelines such as "by March" are read against the day a conversation starts.
+
 Do not edit `flow.json`: `create_bot` refuses a flow whose hash is not `FLOW_HASH`.
 Change the flow in convodesk, test it, and export again.
 """
