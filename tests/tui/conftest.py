@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
@@ -19,22 +20,40 @@ from convodesk.tui.workspace import Workspace
 ROOT = Path(__file__).resolve().parents[2]
 FIXED = datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
 SIZE = (120, 36)
+MODEL_VARS = ("CONVODESK_MODEL", "CONVODESK_JUDGE_MODEL", "CONVODESK_API_BASE", "CONVODESK_API_KEY")
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """flows/, personas/ and transcripts/ copied, so saving and accepting touch nothing real."""
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """flows/, personas/ and transcripts/ copied, so saving and accepting touch nothing real.
+
+    No model is configured unless a test configures one (the developer's shell may have).
+    """
     for folder in ("flows", "personas", "transcripts"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
+    for var in MODEL_VARS:
+        monkeypatch.delenv(var, raising=False)
     return tmp_path
 
 
-def make_app(project: Path, **options: float) -> StudioApp:
+class RecordingApp(StudioApp):
+    """Keeps every notification's text: toasts expire, the record does not."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.notes: list[str] = []
+
+    def notify(self, message: str, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        self.notes.append(str(message))
+        super().notify(message, *args, **kwargs)
+
+
+def make_app(project: Path, **options: float) -> RecordingApp:
     workspace = Workspace.open(project / "flows" / "saas_inbound.yaml", clock=lambda: FIXED)
     # A short debounce and poll keep tests quick; no test asserts on timing.
     options.setdefault("validate_delay", 0.01)
     options.setdefault("watch_interval", 0.05)
-    return StudioApp(workspace, **options)
+    return RecordingApp(workspace, **options)
 
 
 async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], tries: int = 300) -> None:
@@ -45,6 +64,16 @@ async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], tries: int
             await pilot.pause()
             return
     raise AssertionError("condition never became true")
+
+
+async def settle(pilot: Pilot[None], tries: int = 1000) -> None:
+    """Wait until no worker is running except the editor's endless file watcher."""
+    app = pilot.app
+    await wait_for(
+        pilot,
+        lambda: not [w for w in app.workers if w.is_running and w.group != "watch-file"],
+        tries=tries,
+    )
 
 
 Step = Callable[[Pilot[None]], Awaitable[None]]

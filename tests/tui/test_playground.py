@@ -59,6 +59,26 @@ async def test_play_a_conversation_to_a_route(project: Path) -> None:
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: screen.session is not None and not screen.session.done)
         assert screen.session.state.turn == 0
+        assert app.focused is screen.query_one(Input)  # type straight away after a restart
+        await _say(pilot, screen, "hello again")
+        assert screen.session.state.turn == 1
+
+
+async def test_buyer_bubbles_sit_on_the_right_bot_bubbles_on_the_left(project: Path) -> None:
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        screen = app.screen
+        assert isinstance(screen, PlaygroundScreen)
+        await wait_for(pilot, lambda: screen.session is not None)
+        await _say(pilot, screen, "Hi there")
+        chat = screen.query_one(ChatLog)
+        bot = chat.query_one(".bot", Static).region
+        buyer = chat.query_one(".buyer", Static).region
+        inside = chat.content_region
+        assert bot.x == inside.x
+        assert buyer.right == inside.right
+        assert buyer.x > bot.x + 20
 
 
 async def test_playground_runs_the_editors_unsaved_text(project: Path) -> None:

@@ -1,23 +1,35 @@
-"""SVG snapshots of every screen at 120x36, on a copy of the example project, fixed clock."""
+"""SVG snapshots of every screen and dialog at 120x36, on a copy of the example project, with a
+fixed clock. Stored transcripts are first brought up to date with today's runtime, so the
+results and diff snapshots show only the change a test makes."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from textual.command import CommandList
 from textual.pilot import Pilot
-from textual.widgets import Input, TextArea
+from textual.widgets import DataTable, Input, TextArea
 
+from convodesk.runtime.loader import load_flow
+from convodesk.sim.persona import load_personas
+from convodesk.sim.runner import run_suite_sync
+from convodesk.testing.store import check_store, update_store
 from convodesk.tui.app import StudioApp
 from convodesk.tui.screens.playground import PlaygroundScreen
 from convodesk.tui.screens.results import ResultsScreen
 
-from .conftest import SIZE, make_app, wait_for
+from .conftest import SIZE, make_app, settle, wait_for
+
+WARM = 'when: "fit >= 60 and intent >= 60'
 
 
 @pytest.fixture
 def app(project: Path, monkeypatch: pytest.MonkeyPatch) -> StudioApp:
     monkeypatch.chdir(project)  # paths on screen are relative, so the SVGs do not depend on tmp
+    flow = load_flow(project / "flows" / "saas_inbound.yaml")
+    result = run_suite_sync(flow, load_personas(project / "personas", flow))
+    update_store(check_store(result, project / "transcripts"))
     return make_app(Path("."), watch_interval=3600)
 
 
@@ -31,6 +43,18 @@ async def _suite(pilot: Pilot[None]) -> None:
     await pilot.press("f5")
     await pilot.press("a")
     await wait_for(pilot, lambda: app.workspace.suite is not None, tries=1000)  # type: ignore[attr-defined]
+
+
+async def _results_after_a_change(pilot: Pilot[None]) -> ResultsScreen:
+    """Warm needs a fit of 99 now: the enterprise buyer drops to lukewarm."""
+    area = pilot.app.screen.query_one(TextArea)
+    area.text = area.text.replace(WARM, 'when: "fit >= 99 and intent >= 60')
+    await _suite(pilot)
+    await pilot.press("f6")
+    screen = pilot.app.screen
+    assert isinstance(screen, ResultsScreen)
+    await wait_for(pilot, lambda: screen.check is not None)
+    return screen
 
 
 class TestEditor:
@@ -47,6 +71,16 @@ class TestEditor:
             )
             await pilot.press("f8")
             pilot.app.clear_notifications()
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+    def test_quit_with_unsaved_edits(self, snap_compare, app: StudioApp) -> None:  # type: ignore[no-untyped-def]
+        async def run_before(pilot: Pilot[None]) -> None:
+            await _validated(pilot)
+            area = pilot.app.screen.query_one(TextArea)
+            area.move_cursor((0, 0))
+            await pilot.press(*"# unsaved", "ctrl+q")
             await pilot.pause()
 
         assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
@@ -83,16 +117,45 @@ class TestGraph:
 
 
 class TestSuite:
+    def test_personas_before_a_run(self, snap_compare, app: StudioApp) -> None:  # type: ignore[no-untyped-def]
+        assert snap_compare(app, terminal_size=SIZE, press=["f5"], run_before=_validated)
+
     def test_personas_after_a_run(self, snap_compare, app: StudioApp) -> None:  # type: ignore[no-untyped-def]
         assert snap_compare(app, terminal_size=SIZE, run_before=_suite)
 
     def test_results(self, snap_compare, app: StudioApp) -> None:  # type: ignore[no-untyped-def]
         async def run_before(pilot: Pilot[None]) -> None:
+            screen = await _results_after_a_change(pilot)
+            rows = [c.persona.persona for c in screen.result.conversations]  # type: ignore[union-attr]
+            screen.query_one(DataTable).move_cursor(row=rows.index("enterprise-buyer"))
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+class TestViewer:
+    def test_transcript(self, snap_compare, app: StudioApp) -> None:  # type: ignore[no-untyped-def]
+        async def run_before(pilot: Pilot[None]) -> None:
             await _suite(pilot)
             await pilot.press("f6")
-            screen = pilot.app.screen
-            assert isinstance(screen, ResultsScreen)
-            await wait_for(pilot, lambda: len(screen.snapshots) == 14)
+            await settle(pilot)
+            await pilot.press("t")
+
+        assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+    def test_snapshot_diff(self, snap_compare, app: StudioApp) -> None:  # type: ignore[no-untyped-def]
+        async def run_before(pilot: Pilot[None]) -> None:
+            screen = await _results_after_a_change(pilot)
+            rows = [c.persona.persona for c in screen.result.conversations]  # type: ignore[union-attr]
+            screen.query_one(DataTable).move_cursor(row=rows.index("enterprise-buyer"))
+            await pilot.press("d")
+
+        assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+    def test_accept_all(self, snap_compare, app: StudioApp) -> None:  # type: ignore[no-untyped-def]
+        async def run_before(pilot: Pilot[None]) -> None:
+            await _results_after_a_change(pilot)
+            await pilot.press("A")
 
         assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
@@ -100,3 +163,14 @@ class TestSuite:
 class TestHelp:
     def test_help(self, snap_compare, app: StudioApp) -> None:  # type: ignore[no-untyped-def]
         assert snap_compare(app, terminal_size=SIZE, press=["f1"], run_before=_validated)
+
+    def test_palette(self, snap_compare, app: StudioApp) -> None:  # type: ignore[no-untyped-def]
+        async def run_before(pilot: Pilot[None]) -> None:
+            await _validated(pilot)
+            await pilot.press("ctrl+p")
+            await pilot.press(*"accept")
+            palette = pilot.app.screen
+            await wait_for(pilot, lambda: palette.query_one(CommandList).option_count >= 2)
+            await settle(pilot)
+
+        assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -1,7 +1,8 @@
 """What the screens share: the file being edited, its current text and its last validation.
 
 One object, owned by the app, so the playground and the graph always see the editor's text,
-saved or not, and the results screen sees the personas screen's last run.
+saved or not, and the results screen sees the personas screen's last run. It holds no widget,
+so it outlives a crash of the app and the CLI can still rescue unsaved edits from it.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from typing import TYPE_CHECKING
 from convodesk.runtime.loader import LoadedFlow, parse_flow
 
 if TYPE_CHECKING:
+    from convodesk.sim.persona import Persona
     from convodesk.sim.runner import SuiteResult
 
 Clock = Callable[[], datetime]
+RESCUE_SUFFIX = ".recovered"
 
 
 def _now() -> datetime:
@@ -30,12 +33,17 @@ class Workspace:
     text: str
     personas_dir: Path
     transcripts_dir: Path
+    root: Path = field(default_factory=Path.cwd)
     clock: Clock = _now
     saved_text: str = ""
     loaded: LoadedFlow | None = None
     loaded_text: str | None = None
     suite: SuiteResult | None = None
     suite_generation: int = 0
+    cast: list[Persona] = field(default_factory=list)
+    """Every persona of the folder when `suite` ran (a run of one persona keeps the rest)."""
+    buyers: str = "scripted"
+    """Who played the buyers of `suite`: 'scripted', or 'model <name>'."""
     _last_valid: LoadedFlow | None = field(default=None, repr=False)
 
     @classmethod
@@ -60,6 +68,7 @@ class Workspace:
             saved_text=text,
             personas_dir=personas_dir or root / "personas",
             transcripts_dir=transcripts_dir or root / "transcripts",
+            root=root,
             clock=clock or _now,
         )
 
@@ -71,13 +80,15 @@ class Workspace:
     def file(self) -> str:
         return str(self.flow_path)
 
-    @staticmethod
-    def shown(path: Path) -> str:
-        """A path as a user would type it: relative to the working folder when inside it."""
-        try:
-            return str(path.resolve().relative_to(Path.cwd().resolve()))
-        except ValueError:
-            return str(path)
+    def shown(self, path: Path | str) -> str:
+        """A path as a user reads it: relative to the project, else to the working folder."""
+        target = Path(path).resolve()
+        for base in (self.root, Path.cwd()):
+            try:
+                return str(target.relative_to(base.resolve()))
+            except ValueError:
+                continue
+        return str(path)
 
     def validate(self, text: str) -> LoadedFlow:
         """Parse with lint; safe to call from a worker thread (touches no widgets)."""
@@ -103,3 +114,14 @@ class Workspace:
     def save(self) -> None:
         self.flow_path.write_text(self.text, encoding="utf-8")
         self.saved_text = self.text
+
+    def rescue(self) -> Path | None:
+        """After a crash: write unsaved edits beside the flow (never over it); None if clean.
+
+        `flows/x.yaml.recovered` does not match `flows/*.yaml`, so it is never taken for a flow.
+        """
+        if not self.dirty:
+            return None
+        target = self.flow_path.with_name(self.flow_path.name + RESCUE_SUFFIX)
+        target.write_text(self.text, encoding="utf-8")
+        return target

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static, TextArea
 
@@ -20,21 +19,21 @@ from convodesk.runtime.loader import LoadedFlow
 from ..syntax import yaml_language
 from ..widgets.outline import Outline
 from ..widgets.problems import ProblemList
+from ..words import plural
+from .base import StudioScreen
+from .confirm import Confirm
 
-if TYPE_CHECKING:
-    from ..app import StudioApp
 
-
-class EditorScreen(Screen[None]):
+class EditorScreen(StudioScreen):
     """Validation runs in a thread worker after a pause in typing, so keystrokes never wait."""
 
     CSS_PATH = "editor.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save"),
-        Binding("ctrl+r", "reload", "Reload"),
+        Binding("ctrl+l", "reload", "Reload from disk"),
         Binding("f8", "next_problem", "Next problem"),
-        Binding("ctrl+o", "focus('outline')", "Outline", show=False),
-        Binding("ctrl+e", "focus('source')", "Edit", show=False),
+        Binding("ctrl+o", "focus_outline", "Focus outline", show=False),
+        Binding("ctrl+e", "focus_source", "Focus text", show=False),
     ]
 
     @dataclass
@@ -51,10 +50,6 @@ class EditorScreen(Screen[None]):
         self._debounce: Timer | None = None
         self._disk_mtime: float | None = None
         self._warned_disk = False
-
-    @property
-    def studio(self) -> StudioApp:
-        return cast("StudioApp", self.app)
 
     def compose(self) -> ComposeResult:
         ws = self.studio.workspace
@@ -113,6 +108,13 @@ class EditorScreen(Screen[None]):
         outline = ws.last_valid
         if outline is not None:
             self.query_one(Outline).show(outline, stale=event.loaded.flow is None)
+        else:
+            self.query_one(Outline).hint(
+                "Nothing to outline yet:",
+                "the flow has never loaded.",
+                "Fix the errors below;",
+                "F8 jumps to each one.",
+            )
         self._show_status()
 
     def _show_status(self) -> None:
@@ -122,11 +124,11 @@ class EditorScreen(Screen[None]):
         if loaded is None:
             verdict = "[dim]checking…[/]"
         elif loaded.errors:
-            verdict = f"[b red]{len(loaded.errors)} error(s)[/]"
+            verdict = f"[b red]{plural(len(loaded.errors), 'error')}[/]"
         else:
             verdict = "[b green]valid[/]"
         if loaded is not None and loaded.warnings:
-            verdict += f" · [yellow]{len(loaded.warnings)} warning(s)[/]"
+            verdict += f" · [yellow]{plural(len(loaded.warnings), 'warning')}[/]"
         self.query_one("#status", Static).update(f"{name}  ·  {verdict}")
 
     # -- navigation -------------------------------------------------------------------------
@@ -137,6 +139,12 @@ class EditorScreen(Screen[None]):
         row = max(0, min(line - 1, area.document.line_count - 1))
         area.move_cursor((row, max(0, col - 1)), center=True)
         area.focus()
+
+    def action_focus_outline(self) -> None:
+        self.query_one(Outline).focus()
+
+    def action_focus_source(self) -> None:
+        self.query_one(TextArea).focus()
 
     @on(ProblemList.Jump)
     @on(Outline.Jump)
@@ -165,19 +173,41 @@ class EditorScreen(Screen[None]):
             self.notify(f"Could not save: {exc.strerror}", severity="error")
             return
         self._remember_disk()
+        self._warned_disk = False
         self._show_status()
-        self.notify(f"Saved {ws.flow_path.name}", timeout=2)
+        errors = len(ws.current().errors)
+        if errors:
+            self.notify(
+                f"Saved {ws.flow_path.name} with {plural(errors, 'problem')}: "
+                "it will not load until fixed.",
+                severity="warning",
+                timeout=4,
+            )
+        else:
+            self.notify(f"Saved {ws.flow_path.name}", timeout=2)
 
     def action_reload(self) -> None:
-        self._load_from_disk("Reloaded from disk")
+        """Read the file again; with unsaved edits, ask first (they would be lost)."""
+        ws = self.studio.workspace
+        if not ws.dirty:
+            self._load_from_disk("Reloaded from disk")
+            return
+        self.app.push_screen(
+            Confirm(
+                "Reload from disk?",
+                f"Your unsaved edits to {ws.shown(ws.flow_path)} will be lost and the file "
+                "read again.",
+                yes="Discard edits and reload",
+            ),
+            lambda yes: self._load_from_disk("Reloaded from disk") if yes else None,
+        )
 
     def _load_from_disk(self, note: str) -> None:
+        from convodesk.runtime.loader import read_text
         from convodesk.runtime.problems import LoadError
 
         ws = self.studio.workspace
         try:
-            from convodesk.runtime.loader import read_text
-
             text = read_text(ws.flow_path)
         except LoadError as exc:
             self.notify(str(exc), severity="error")
@@ -187,9 +217,18 @@ class EditorScreen(Screen[None]):
         self._warned_disk = False
         area = self.query_one(TextArea)
         if area.text != text:
-            area.load_text(text)  # posts Changed, which revalidates
+            self._replace_keeping_place(area, text)  # posts Changed, which revalidates
         self._show_status()
         self.notify(note, timeout=3)
+
+    def _replace_keeping_place(self, area: TextArea, text: str) -> None:
+        """New text, same cursor line and scroll position (clamped), not back to the top."""
+        (row, col), scroll = area.cursor_location, area.scroll_offset
+        area.load_text(text)
+        row = min(row, area.document.line_count - 1)
+        col = min(col, len(area.document.get_line(row)))
+        area.move_cursor((row, col))
+        self.call_after_refresh(area.scroll_to, scroll.x, scroll.y, animate=False)
 
     def _remember_disk(self) -> None:
         try:
@@ -209,7 +248,10 @@ class EditorScreen(Screen[None]):
                 continue
             if mtime == self._disk_mtime:
                 continue
-            on_disk = ws.flow_path.read_text(encoding="utf-8")
+            try:
+                on_disk = ws.flow_path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue  # mid-write or unreadable: look again on the next tick
             if on_disk == ws.saved_text:
                 self._disk_mtime = mtime
             elif not ws.dirty:
@@ -217,8 +259,8 @@ class EditorScreen(Screen[None]):
             elif not self._warned_disk:
                 self._warned_disk = True
                 self.notify(
-                    f"{ws.flow_path.name} changed on disk. ctrl+r reloads it (your edits are lost); "
-                    "ctrl+s keeps yours.",
+                    f"{ws.flow_path.name} changed on disk. ctrl+l reloads it (after asking: your "
+                    "edits would be lost); ctrl+s keeps yours.",
                     severity="warning",
                     timeout=8,
                 )

@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from ..widgets.diagram import FlowDiagram
-
-if TYPE_CHECKING:
-    from ..app import StudioApp
+from .base import StudioScreen
 
 LEGEND = "● say  ? ask  ◇ branch  ◆ route  ▶ action  ☎ handoff  ■ end  ↩ drawn above"
 
 
-class GraphScreen(Screen[None]):
+class GraphScreen(StudioScreen):
     CSS_PATH = "graph.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_step", "Open in editor", show=True),
     ]
-
-    @property
-    def studio(self) -> StudioApp:
-        return cast("StudioApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()

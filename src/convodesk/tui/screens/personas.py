@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
-import asyncio
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
+from rich.markup import escape
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, ProgressBar, RichLog, Static
 
+from convodesk.runtime.model import Flow
 from convodesk.runtime.problems import LoadError
 from convodesk.sim.persona import Persona, load_personas
-from convodesk.sim.runner import Conversation, SuiteResult, run_suite
+from convodesk.sim.runner import Conversation
 
-from ..streaming import observing
+from ..runs import ModelSetting, RunOutcome, configured_model, model_run, scripted_run
+from ..words import plural
+from .base import StudioScreen
 
-if TYPE_CHECKING:
-    from ..app import StudioApp
-
-COLUMNS = ("persona", "expects", "max turns", "status", "route")
+# (column, width): fixed widths, so "running · turn 12" or "FAIL · 12 checks" never truncate
+COLUMNS: tuple[tuple[str, int | None], ...] = (
+    ("persona", None),
+    ("expects", 10),
+    ("turns", 5),
+    ("status", 17),
+    ("route", 10),
+)
 
 
 def _expect_summary(persona: Persona) -> Text:
@@ -40,13 +46,50 @@ def _expect_summary(persona: Persona) -> Text:
     return text
 
 
-class PersonasScreen(Screen[None]):
+def _turns(persona: Persona, done: int | None) -> str:
+    """`≤8` before a run (the budget it expects), `7/8` after one (turns taken / budget)."""
+    budget = persona.expect.max_turns
+    if done is None:
+        return f"≤{budget}" if budget else "—"
+    return f"{done}/{budget}" if budget else str(done)
+
+
+def _status_cell(c: Conversation) -> Text:
+    """pass; FAIL with what failed; or "persona error": the simulated buyer's, not the flow's."""
+    if c.status == "pass":
+        return Text("pass", style="bold green")
+    if c.status == "persona_error":
+        return Text("persona error", style="bold yellow")
+    failed = len(c.failures)
+    return Text(
+        f"FAIL · {plural(failed, 'check')}" if failed else "FAIL · rubric", style="bold red"
+    )
+
+
+def suite_verdict(conversations: list[Conversation]) -> str:
+    """`12/14 passed · 1 failed · 1 persona error`, as markup."""
+    total = len(conversations)
+    passed = sum(c.status == "pass" for c in conversations)
+    failed = sum(c.status == "fail" for c in conversations)
+    simulator = total - passed - failed
+    line = f"{passed}/{total} passed"
+    if failed:
+        line += f" · [b red]{failed} failed[/]"
+    if simulator:
+        line += f" · [b yellow]{plural(simulator, 'persona error')}[/]"
+    if not failed and not simulator:
+        line += " · [b green]all passed[/]"
+    return line
+
+
+class PersonasScreen(StudioScreen):
     """The suite runs in a thread (its own event loop), so the UI never waits on it."""
 
     CSS_PATH = "personas.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "run_all", "Run all"),
         Binding("r", "run_one", "Run selected"),
+        Binding("m", "toggle_model", "Model buyers"),
         Binding("ctrl+l", "reload_personas", "Reload personas", show=False),
     ]
 
@@ -55,11 +98,10 @@ class PersonasScreen(Screen[None]):
         self.personas: list[Persona] = []
         self.lines: dict[str, list[tuple[str, str]]] = {}
         self.running = False
+        self.setting = ModelSetting(None)
+        self.use_model = False
         self._generation = 0
-
-    @property
-    def studio(self) -> StudioApp:
-        return cast("StudioApp", self.app)
+        self._finished = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -69,7 +111,9 @@ class PersonasScreen(Screen[None]):
             with Vertical(id="side"):
                 yield Static(id="expect")
                 yield RichLog(id="live", wrap=True, markup=False, min_width=20)
-        yield ProgressBar(id="progress", show_eta=False)
+        with Horizontal(id="progress-row"):
+            yield Static(id="progress-label")
+            yield ProgressBar(id="progress", show_eta=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -78,12 +122,24 @@ class PersonasScreen(Screen[None]):
         self.query_one("#expect").border_title = "Expectations"
         self.query_one("#live").border_title = "Conversation"
         table = self.query_one(DataTable)
-        for column in COLUMNS:
-            table.add_column(column, key=column)
+        for column, width in COLUMNS:
+            table.add_column(column, key=column, width=width)
         self.action_reload_personas()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Model buyers only when a model is configured (shown dimmed otherwise)."""
+        if action == "toggle_model":
+            return self.setting.model is not None or None
+        return True
+
+    # -- the cast -----------------------------------------------------------------------------
+
     def action_reload_personas(self) -> None:
+        """Read the persona files and the model settings again (after editing either)."""
         ws = self.studio.workspace
+        self.setting = configured_model(ws.root)
+        self.use_model = self.use_model and self.setting.model is not None
+        self.refresh_bindings()
         table = self.query_one(DataTable)
         table.clear()
         try:
@@ -98,18 +154,41 @@ class PersonasScreen(Screen[None]):
             table.add_row(
                 persona.persona,
                 persona.expect.route or "any",
-                str(persona.expect.max_turns or "—"),
+                _turns(persona, None),
                 Text("not run", style="dim"),
                 "—",
                 key=persona.persona,
             )
-        self._status(
-            f"{len(self.personas)} personas from {ws.shown(ws.personas_dir)}/ · offline scripted buyers"
-        )
+        self._idle_progress()
+        self._status(self._cast_line())
         self._show_selected()
+
+    def _buyers(self) -> str:
+        return f"model {self.setting.model}" if self.use_model else "scripted"
+
+    def _cast_line(self) -> str:
+        ws = self.studio.workspace
+        line = f"{len(self.personas)} personas from {ws.shown(ws.personas_dir)}/ · buyers: "
+        if self.use_model:
+            return line + f"[b]{self._buyers()}[/] (m: back to scripted)"
+        if self.setting.model is not None:
+            return line + f"scripted (m: play them with {self.setting.model})"
+        return line + f"scripted · [dim]{escape(self.setting.hint)}[/]"
+
+    def action_toggle_model(self) -> None:
+        if self.setting.model is None:
+            self.notify(self.setting.hint, severity="warning", timeout=5)
+            return
+        self.use_model = not self.use_model
+        if not self.running:
+            self._status(self._cast_line())
 
     def _status(self, text: str) -> None:
         self.query_one("#status", Static).update(text)
+
+    def _idle_progress(self) -> None:
+        self.query_one(ProgressBar).update(total=max(1, len(self.personas)), progress=0)
+        self.query_one("#progress-label", Static).update("not run yet")
 
     @on(DataTable.RowHighlighted, "#personas")
     def _highlighted(self) -> None:
@@ -161,7 +240,7 @@ class PersonasScreen(Screen[None]):
         loaded = self.studio.workspace.current()
         if loaded.flow is None:
             self.notify(
-                f"The flow has {len(loaded.errors)} error(s); fix them in the Editor first.",
+                f"The flow has {plural(len(loaded.errors), 'error')}; fix them in the Editor first.",
                 severity="error",
             )
             return
@@ -169,28 +248,41 @@ class PersonasScreen(Screen[None]):
             return
         self.running = True
         self._generation += 1
+        self._finished = 0
         table = self.query_one(DataTable)
         for persona in personas:
             self.lines[persona.persona] = []
             table.update_cell(persona.persona, "status", Text("queued", style="dim"))
+            table.update_cell(persona.persona, "turns", _turns(persona, None))
             table.update_cell(persona.persona, "route", "—")
         self._show_selected()
         self.query_one(ProgressBar).update(total=len(personas), progress=0)
-        self._status(f"running {len(personas)} conversation(s)…")
-        self._run(loaded.flow, personas, self._generation)
+        self._progress(len(personas))
+        model = self.setting.model if self.use_model else None
+        self._status(f"running {plural(len(personas), 'conversation')} · buyers: {self._buyers()}…")
+        self._run(loaded.flow, personas, self._generation, model)
+
+    def _progress(self, total: int) -> None:
+        self.query_one("#progress-label", Static).update(f"{self._finished}/{total} done")
 
     @work(thread=True, exclusive=True, group="suite")
-    def _run(self, flow: object, personas: list[Persona], generation: int) -> None:
+    def _run(self, flow: Flow, personas: list[Persona], generation: int, model: str | None) -> None:
         def emit(persona: str, who: str, text: str) -> None:
             self.app.call_from_thread(self._streamed, generation, persona, who, text)
 
         def done(conversation: Conversation) -> None:
-            self.app.call_from_thread(self._conversation_done, generation, conversation)
+            self.app.call_from_thread(self._conversation_done, generation, conversation, personas)
 
-        result = asyncio.run(
-            run_suite(flow, personas, driver_factory=observing(emit), on_done=done)  # type: ignore[arg-type]
-        )
-        self.app.call_from_thread(self._suite_done, generation, result)
+        try:
+            if model is None:
+                outcome = scripted_run(flow, personas, emit, done)
+            else:
+                root = self.studio.workspace.root
+                outcome = model_run(flow, personas, emit, done, model=model, root=root)
+        except Exception as exc:  # settings or network trouble: say so, keep the studio up
+            self.app.call_from_thread(self._run_failed, generation, f"{type(exc).__name__}: {exc}")
+            return
+        self.app.call_from_thread(self._suite_done, generation, outcome)
 
     def _streamed(self, generation: int, persona_id: str, who: str, text: str) -> None:
         if generation != self._generation:
@@ -205,34 +297,39 @@ class PersonasScreen(Screen[None]):
         if current is not None and current.persona == persona_id:
             self.query_one(RichLog).write(self._line(current, who, text))
 
-    def _conversation_done(self, generation: int, c: Conversation) -> None:
+    def _conversation_done(self, generation: int, c: Conversation, personas: list[Persona]) -> None:
         if generation != self._generation:
             return
         pid = c.persona.persona
         self.lines[pid] = [(m.role, m.text) for m in c.state.transcript]
-        status = (
-            Text("pass", style="bold green")
-            if c.passed
-            else Text(f"FAIL ({len(c.failures) or 1})", style="bold red")
-        )
         table = self.query_one(DataTable)
-        table.update_cell(pid, "status", status)
-        table.update_cell(pid, "route", c.outcome.route, update_width=True)
+        table.update_cell(pid, "status", _status_cell(c))
+        table.update_cell(pid, "turns", _turns(c.persona, c.turns))
+        table.update_cell(pid, "route", c.outcome.route)
+        self._finished += 1
         self.query_one(ProgressBar).advance(1)
+        self._progress(len(personas))
         current = self.selected()
         if current is not None and current.persona == pid:
             self._show_selected()
 
-    def _suite_done(self, generation: int, result: SuiteResult) -> None:
+    def _run_failed(self, generation: int, message: str) -> None:
+        if generation != self._generation:
+            return
+        self.running = False
+        self._status(f"[b red]the run stopped:[/] {escape(message)}")
+        self.notify(message, title="Run failed", severity="error", timeout=8)
+
+    def _suite_done(self, generation: int, outcome: RunOutcome) -> None:
         if generation != self._generation:
             return
         self.running = False
         ws = self.studio.workspace
-        ws.suite = result
+        result = outcome.result
+        ws.suite, ws.cast, ws.buyers = result, list(self.personas), outcome.buyers
         ws.suite_generation += 1
-        passed = sum(1 for c in result.conversations if c.passed)
-        total = len(result.conversations)
-        verdict = (
-            "[b green]all passed[/]" if passed == total else f"[b red]{total - passed} failed[/]"
+        note = f" · {outcome.note}" if outcome.note else ""
+        self._status(
+            f"{suite_verdict(result.conversations)} · buyers: {escape(outcome.buyers)}"
+            f"{escape(note)} · F6 shows the results"
         )
-        self._status(f"{passed}/{total} passed · {verdict} · F6 shows the results")

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from convodesk.runtime import Engine, Session, Turn
@@ -19,9 +18,8 @@ from convodesk.runtime.understanding import email_domain
 
 from ..widgets.chat import ChatLog
 from ..widgets.session_panel import SessionPanel
-
-if TYPE_CHECKING:
-    from ..app import StudioApp
+from ..words import plural
+from .base import StudioScreen
 
 PLAYGROUND_CONTEXT = {"page": "/studio", "utm_source": "studio"}
 
@@ -39,7 +37,7 @@ def route_preview(session: Session) -> str:
     return decide_route(session.engine.compiled, env, [], session.flow.handoff.owner).route
 
 
-class PlaygroundScreen(Screen[None]):
+class PlaygroundScreen(StudioScreen):
     """Sends run in a thread worker: with an LLM understander a turn can take seconds."""
 
     CSS_PATH = "playground.tcss"
@@ -59,10 +57,6 @@ class PlaygroundScreen(Screen[None]):
         self.session: Session | None = None
         self._text: str | None = None
         self._generation = 0
-
-    @property
-    def studio(self) -> StudioApp:
-        return cast("StudioApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -107,7 +101,7 @@ class PlaygroundScreen(Screen[None]):
             return
         self.session = None
         self.query_one(ChatLog).note(
-            f"The flow has {errors} error(s), so it cannot run. Fix them in the Editor (F2)."
+            f"The flow has {plural(errors, 'error')}, so it cannot run. Fix it in the Editor (F2)."
         )
         self.query_one(Input).disabled = True
         self.query_one("#status", Static).update("[b red]flow has errors[/]")
@@ -122,7 +116,9 @@ class PlaygroundScreen(Screen[None]):
             + (" [yellow](unsaved)[/]" if self.studio.workspace.dirty else "")
             + f" · context page={PLAYGROUND_CONTEXT['page']}"
         )
-        self.query_one(Input).disabled = False
+        say = self.query_one(Input)
+        say.disabled = False
+        say.focus()  # after a finished chat the input was disabled and lost the focus
         self._show(session.opening)
 
     @on(Input.Submitted, "#say")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.syntax import Syntax
+from rich.console import RenderableType
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -13,7 +13,10 @@ from textual.widgets import Footer, Static
 
 
 class TextViewer(ModalScreen[bool]):
-    """Dismisses with True when the user accepts (diff view only), False otherwise."""
+    """Dismisses with True when the user accepts (diff view only), False otherwise.
+
+    `text` is the plain text of what is shown, for tests and for copying.
+    """
 
     CSS_PATH = "viewer.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -22,16 +25,18 @@ class TextViewer(ModalScreen[bool]):
         Binding("a", "accept", "Accept snapshot"),
     ]
 
-    def __init__(self, title: str, text: str, lexer: str, *, can_accept: bool = False) -> None:
+    def __init__(
+        self, title: str, body: RenderableType, text: str, *, can_accept: bool = False
+    ) -> None:
         super().__init__()
         self.title_text = title
+        self.body = body
         self.text = text
-        self.lexer = lexer
         self.can_accept = can_accept
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="viewer"):
-            yield Static(Syntax(self.text, self.lexer, theme="ansi_dark", word_wrap=True))
+            yield Static(self.body)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.text import Text
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -116,7 +118,12 @@ def diagram(flow: Flow) -> list[Row]:
 
 
 class FlowDiagram(OptionList):
-    """Rows naming a step are selectable and jump to the step in the editor."""
+    """Rows naming a step are selectable and jump to the step in the editor.
+
+    OptionList's own Enter binding is hidden from the footer; this one says what Enter does.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select", "Open in editor")]
 
     @dataclass
     class Jump(Message):

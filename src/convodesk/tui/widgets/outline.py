@@ -67,6 +67,13 @@ class Outline(Tree[Position]):
                 rules.add_leaf(rule.reason, data=source.position(("disqualify", i)))
         self.border_subtitle = "last valid version" if stale else ""
 
+    def hint(self, *lines: str) -> None:
+        """What to do while there is nothing to outline (a flow that has never loaded)."""
+        self.clear()
+        for line in lines:
+            self.root.add_leaf(Text(line, style="italic"))
+        self.border_subtitle = "no valid version yet"
+
     def on_tree_node_selected(self, event: Tree.NodeSelected[Position]) -> None:
         event.stop()
         if event.node.data is not None and not event.node.allow_expand:

@@ -9,6 +9,8 @@ from rich.text import Text
 from convodesk.runtime.model import ROUTE_NAMES
 from convodesk.sim.runner import Conversation
 
+from ..words import plural
+
 SHORT = {"warm": "warm", "lukewarm": "luke", "nurture": "nurt", "disqualify": "disq"}
 STATUS_STYLE = {"pass": ("✓", "green"), "fail": ("✗", "bold red"), "skip": ("·", "dim")}
 
@@ -30,11 +32,15 @@ def confusion_table(confusion: dict[str, dict[str, int]]) -> Table:
     return table
 
 
-def checks_view(c: Conversation) -> Group:
-    """Every check of one conversation; failures carry the explanation of what went wrong."""
+def checks_view(c: Conversation, *, numbered: bool = False) -> Group:
+    """Every check of one conversation; failures carry the explanation of what went wrong.
+
+    The run number shows only when the suite ran each persona more than once.
+    """
     parts: list[RenderableType] = []
     head = Text(f"{c.persona.persona}", style="bold")
-    head.append(f"  run {c.run} · {c.turns} turns · route {c.outcome.route}")
+    run = f"  run {c.run} ·" if numbered else " "
+    head.append(f"{run} {plural(c.turns, 'turn')} · route {c.outcome.route}")
     head.append(f" (expected {c.persona.expect.route or 'any'})", style="dim")
     parts.append(head)
     if c.persona_error:

@@ -1,0 +1,166 @@
+"""Model buyers on the personas screen: offered only when a model is configured, run over real
+HTTP against the loopback fake server (never the internet), and litellm never loaded before."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import DataTable, Static
+
+from convodesk.tui.screens.personas import PersonasScreen
+from convodesk.tui.screens.results import ResultsScreen
+
+from .conftest import ROOT, SIZE, make_app, plain, wait_for
+
+sys.path.insert(0, str(ROOT / "tests" / "llm"))
+
+from fakeserver import BUYER_ANSWERS, FakeLLM, FakeServer, buyer_script
+
+MODEL = "openai/fake"
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeLLM]:
+    # a little latency, so a conversation is visibly in progress for a while
+    with FakeServer(FakeLLM(script=buyer_script, latency=0.02)) as state:
+        yield state
+
+
+def configure(project: Path, fake: FakeLLM) -> None:
+    """The project's convodesk.toml names the model, as a designer would set it up."""
+    (project / "convodesk.toml").write_text(
+        "[llm]\n"
+        f'model = "{MODEL}"\n'
+        f'api_base = "{fake.base}"\n'
+        'api_key = "sk-test"\n'
+        "timeout = 5\n"
+        "retries = 1\n"
+        "backoff = 0.01\n"
+    )
+
+
+async def _personas(pilot) -> PersonasScreen:  # type: ignore[no-untyped-def]
+    await pilot.press("f5")
+    screen = pilot.app.screen
+    assert isinstance(screen, PersonasScreen)
+    return screen
+
+
+async def test_without_a_model_the_option_is_off_and_says_how_to_set_one(project: Path) -> None:
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _personas(pilot)
+        assert screen.check_action("toggle_model", ()) is None  # shown dimmed, does nothing
+        await pilot.press("m")
+        assert not screen.use_model
+        status = plain(screen.query_one("#status", Static))
+        assert "buyers: scripted" in status
+        assert "CONVODESK_MODEL or [llm] model in convodesk.toml" in status
+
+
+async def test_a_model_in_the_environment_turns_the_option_on(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CONVODESK_MODEL", "openai/from-env")
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _personas(pilot)
+        assert screen.check_action("toggle_model", ()) is True
+        await pilot.press("m")
+        assert screen.use_model
+        assert "buyers: model openai/from-env" in plain(screen.query_one("#status", Static))
+        await pilot.press("m")
+        assert not screen.use_model
+
+
+async def test_the_suite_runs_with_model_buyers_live(project: Path, fake: FakeLLM) -> None:
+    configure(project, fake)
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _personas(pilot)
+        await pilot.press("m")
+        table = screen.query_one(DataTable)
+        # every status the table shows, and whether the run was still going then: polling the
+        # cells instead would miss a fast run on a loaded machine
+        shown: list[tuple[str, bool]] = []
+        update_cell = table.update_cell
+
+        def spy(row: Any, column: Any, value: Any, **kwargs: Any) -> None:
+            if column == "status":
+                shown.append((str(value), app.workspace.suite is None))
+            update_cell(row, column, value, **kwargs)
+
+        table.update_cell = spy  # type: ignore[method-assign]
+        await pilot.press("a")
+        await wait_for(pilot, lambda: app.workspace.suite is not None, tries=3000)
+        assert any(text.startswith("running · turn") and live for text, live in shown), shown
+
+        ws = app.workspace
+        assert ws.buyers == f"model {MODEL}"
+        assert fake.calls >= len(screen.personas)
+        assert {r["model"] for r in fake.requests} == {"fake"}
+        answers = {answer for _, answer in BUYER_ANSWERS}
+        said = {
+            m.text for c in ws.suite.conversations for m in c.state.transcript if m.role == "buyer"
+        }  # type: ignore[union-attr]
+        assert said and said <= answers | {"Thanks, that's all for now."}
+        status = plain(screen.query_one("#status", Static))
+        assert f"buyers: model {MODEL}" in status and " calls (" in status
+        for c in ws.suite.conversations:  # type: ignore[union-attr]
+            assert screen.lines[c.persona.persona] == [(m.role, m.text) for m in c.state.transcript]
+
+        # Results say who played the buyers, and do not offer to store a model run as snapshots.
+        await pilot.press("f6")
+        results = app.screen
+        assert isinstance(results, ResultsScreen)
+        await wait_for(pilot, lambda: results.check is not None)
+        assert f"buyers: model {MODEL}" in plain(results.query_one("#status", Static))
+        assert results.check_action("accept", ()) is None
+        assert results.check_action("accept_all", ()) is None
+
+
+HYGIENE = """
+import asyncio, json, sys
+from pathlib import Path
+from convodesk.tui.app import StudioApp
+from convodesk.tui.workspace import Workspace
+
+async def main():
+    app = StudioApp(Workspace.open(Path(sys.argv[1])), watch_interval=3600)
+    seen = {}
+    async with app.run_test(size=(120, 36)) as pilot:
+        seen["start"] = sorted(m for m in sys.modules if m.startswith(("litellm", "convodesk.llm")))
+        await pilot.press("f5")
+        await pilot.pause()
+        seen["personas"] = sorted(m for m in sys.modules if m.startswith(("litellm", "convodesk.llm")))
+        seen["offered"] = app.screen.check_action("toggle_model", ())
+    print(json.dumps(seen))
+
+asyncio.run(main())
+"""
+
+
+def test_litellm_is_not_imported_until_a_model_run_starts(project: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, "-c", HYGIENE, str(project / "flows" / "saas_inbound.yaml")],
+        capture_output=True,
+        text=True,
+        cwd=project,
+        env={
+            "PYTHONPATH": str(ROOT / "src"),
+            "PATH": "/usr/bin:/bin",
+            "CONVODESK_MODEL": MODEL,
+        },
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    seen = json.loads(run.stdout.strip().splitlines()[-1])
+    assert seen["start"] == []  # the studio opens without the LLM layer at all
+    assert seen["offered"] is True  # the model is configured and offered...
+    assert not [m for m in seen["personas"] if m.startswith("litellm")]  # ...litellm not loaded
