@@ -5,9 +5,9 @@ subprocess, so its CPU is not counted; it answers every request after a fixed la
 figures are measured in this run; nothing leaves 127.0.0.1.
 
 - efficiency = ideal / wall, ideal = max(calls x latency / concurrency, longest conversation's
-  calls x latency). At concurrency 1 and 1.0 s a 3-persona subset is used to keep the run short
-  (the ratio does not depend on the suite's size there). litellm's import and first-call
-  set-up happen before the timed runs.
+  calls x latency), over the whole example suite at every point (`--quick` plays a 3-persona
+  subset at concurrency 1 and 1.0 s, about 80 s shorter; the ratio hardly depends on the
+  suite's size there). litellm's import and first-call set-up happen before the timed runs.
 - CPU per call: the same request sent N times through `LLMClient.complete` (cache off, and
   cache on with a write per call) and through bare `litellm.acompletion`.
 - replay: the suite served from the cache beside the offline (scripted) suite.
@@ -69,7 +69,9 @@ async def suite(flow: Any, personas: list[Any], options: Any | None) -> tuple[fl
     return time.perf_counter() - started, run
 
 
-async def efficiency(flow: Any, personas: list[Any], latency: float, levels: list[int]) -> None:
+async def efficiency(
+    flow: Any, personas: list[Any], latency: float, levels: list[int], quick: bool
+) -> None:
     proc, base = start_server(latency)
     try:
         # litellm's import (~3 s) and first call's lazy setup are start-up, not per-call cost.
@@ -78,7 +80,7 @@ async def efficiency(flow: Any, personas: list[Any], latency: float, levels: lis
         warm = LLMRun(llm_options(base, Path(tempfile.mkdtemp()), "off", 1))
         await warm.client.complete([{"role": "user", "content": "warm up"}])
         for concurrency in levels:
-            cast = personas[:3] if concurrency == 1 and latency >= 1.0 else personas
+            cast = personas[:3] if quick and concurrency == 1 and latency >= 1.0 else personas
             options = llm_options(base, Path(tempfile.mkdtemp()), "off", concurrency)
             wall, run = await suite(flow, cast, options)
             result = run.result
@@ -190,6 +192,9 @@ async def replay(flow: Any, personas: list[Any]) -> None:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=200, help="Calls per CPU measurement.")
+    parser.add_argument(
+        "--quick", action="store_true", help="A 3-persona subset at concurrency 1 and 1.0 s."
+    )
     args = parser.parse_args()
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
     from convodesk.runtime import load_flow
@@ -201,7 +206,7 @@ async def main() -> None:
     print(f"LLM suite bench: {len(personas)} personas, flows/saas_inbound.yaml, loopback server")
     print("efficiency (ideal / wall):")
     for latency in (0.2, 1.0):
-        await efficiency(flow, personas, latency, [1, 8, 20, 64])
+        await efficiency(flow, personas, latency, [1, 8, 20, 64], args.quick)
     print(f"CPU per call ({args.calls} sequential calls, best of 3 rounds):")
     await cpu_per_call(args.calls)
     print("replay from the cache:")

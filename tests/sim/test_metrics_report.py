@@ -175,3 +175,19 @@ def test_long_explanations_wrap_at_words_under_their_first_line(tiny_flow: Flow)
     )
     said = " ".join(x.strip() for x in block).split(" · route_expected: ", 1)[1]
     assert said.split() == explanation.split(), "a word was split across lines"
+
+
+def test_rubric_items_of_an_offline_run_are_called_unjudged_not_passed(tiny_flow: Flow) -> None:
+    persona = make_persona(
+        persona="big",
+        expect={"route": "warm", "slots": {"size": 500}, "rubric": ["asks size first", "polite"]},
+    )
+    result = asyncio.run(run_suite(tiny_flow, [persona], understander=PlainUnderstander()))
+    report = build_report(result)
+    assert report.unjudged_rubric == 2
+    buffer = io.StringIO()
+    render(report, Console(file=buffer, width=200, color_system=None))
+    out = buffer.getvalue()
+    assert "all passed" not in out and "2 rubric item(s) not judged" in out
+    judged = build_report(result, llm={"calls": 0})  # an LLM run judges (or names what it could not)
+    assert judged.unjudged_rubric == 0

@@ -84,6 +84,8 @@ class SuiteReport(BaseModel):
     conversations: list[ConversationReport]
     metrics: MetricsReport
     llm: dict[str, Any] | None = None  # convodesk.llm.report.LLMReport, for LLM runs
+    # rubric items of an offline run: only an LLM judge reads them, so they are in doubt
+    unjudged_rubric: int = 0
 
 
 def flow_judged(result: SuiteResult) -> SuiteResult:
@@ -180,6 +182,9 @@ def build_report(
         conversations=conversations,
         metrics=metrics,
         llm=_plain(llm) if llm is not None else None,
+        unjudged_rubric=0
+        if llm is not None
+        else sum(len(c.persona.expect.rubric) for c in result.conversations),
     )
 
 
@@ -215,6 +220,11 @@ def verdict_line(report: SuiteReport, *, drift: int = 0) -> str:
     inconclusive = (llm.get("judged") or {}).get("inconclusive", 0)
     if inconclusive:
         parts.append(f"[yellow]{inconclusive} rubric item(s) inconclusive (not a pass)[/]")
+    if report.unjudged_rubric:
+        parts.append(
+            f"[yellow]{report.unjudged_rubric} rubric item(s) not judged: an offline run has no "
+            "judge (add --judge-model MODEL)[/]"
+        )
     if not parts:
         return "[green]all passed[/]"
     if not m.failed:
