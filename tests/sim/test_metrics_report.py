@@ -189,5 +189,7 @@ def test_rubric_items_of_an_offline_run_are_called_unjudged_not_passed(tiny_flow
     render(report, Console(file=buffer, width=200, color_system=None))
     out = buffer.getvalue()
     assert "all passed" not in out and "2 rubric item(s) not judged" in out
-    judged = build_report(result, llm={"calls": 0})  # an LLM run judges (or names what it could not)
+    judged = build_report(
+        result, llm={"calls": 0}
+    )  # an LLM run judges (or names what it could not)
     assert judged.unjudged_rubric == 0
