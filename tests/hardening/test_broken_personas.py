@@ -45,6 +45,17 @@ EXPECTED: dict[str, tuple[int, int, str]] = {
     "20_empty_question.yaml": (4, 14, "behavior.asks[0].text: must not be empty"),
     "21_opening_not_text.yaml": (3, 12, "expected a message, or a list of messages to pick from"),
     "22_both_refused_and_volunteered.yaml": (5, 13, "'budget' is both volunteered and refused"),
+    "23_unknown_fact.yaml": (
+        4,
+        3,
+        "facts.curent_tool: flow 'saas_inbound' has no slot 'curent_tool' (did you mean "
+        "'current_tool'?)",
+    ),
+    "24_timeline_not_a_timeline.yaml": (
+        3,
+        13,
+        "facts.timeline: 'yesterday' is not a timeline: use one of this_quarter",
+    ),
 }
 # files with more than one problem: every one is reported, in file order
 EVERY_PROBLEM: dict[str, list[str]] = {

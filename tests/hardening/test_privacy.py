@@ -122,7 +122,7 @@ KEPT = [
 def test_contact_data_and_introduced_names_are_masked(
     text: str, gone: list[str], kept: list[str]
 ) -> None:
-    masked = Redactor(FLOW).text(text)
+    masked = Redactor(FLOW).buyer(text)
     assert not [g for g in gone if g in masked], masked
     assert all(k in masked for k in kept), masked
     note("redaction_checks")
@@ -130,7 +130,7 @@ def test_contact_data_and_introduced_names_are_masked(
 
 @pytest.mark.parametrize("text", KEPT)
 def test_amounts_references_roles_and_products_are_not_masked(text: str) -> None:
-    assert Redactor(FLOW).text(text) == text
+    assert Redactor(FLOW).buyer(text) == text
     note("redaction_checks")
 
 
@@ -142,6 +142,22 @@ def test_an_introduced_name_is_masked_wherever_it_comes_back() -> None:
     )
     assert mask.text("Samsung and Riverside will do") == "Samsung and Riverside will do"
     assert mask.text("PARK and jo park") == "[redacted] and [redacted]"  # profile: any case
+
+
+def test_only_buyer_lines_introduce_names_so_the_bot_keeps_its_own() -> None:
+    bot = "Hi, I'm Ava, Relay's AI assistant. This chat is recorded."
+    mask = Redactor(FLOW, said=["Hi, I'm Sam Rivera."])  # learns from the buyer's lines
+    assert mask.text(bot) == bot  # a bot line is never read for an introduction
+    assert mask.buyer("I'm Ava too, funny") == "I'm [redacted] too, funny"  # a buyer named Ava
+    assert mask.text("Thanks, Sam Rivera.") == "Thanks, [redacted]."  # learnt from the buyer
+    flow, persona = phone_buyer()
+    data = yaml.safe_load(
+        dump_transcript(to_transcript(run_suite_sync(flow, [persona]).conversations[0]))
+    )
+    first, opening = data["conversation"][0]["bot"], data["conversation"][1]["buyer"]
+    assert first.startswith("Hi, I'm Ava, Relay's AI assistant."), first
+    assert opening.startswith("Hi, I'm [redacted], my mobile is [phone]."), opening
+    note("redaction_checks")
 
 
 def test_a_redacted_transcript_masks_what_the_buyer_typed_about_themselves() -> None:

@@ -134,6 +134,8 @@ def test_text_slots_match_by_phrase_and_lists_by_item() -> None:
     # lists: each expected item inside some captured item, punctuation aside
     assert values_match(["IT lead", "cfo"], ["the CFO", "our IT-lead"], 0.1, "list")
     assert not values_match(["IT"], ["with finance"], 0.1, "list")
+    # a buyer who says "CFO and IT lead, plus me" named one more: still the expected committee
+    assert values_match(["CFO", "IT lead"], ["CFO", "IT lead", "me"], 0.1, "list")
     # other kinds stay exact (case and punctuation aside)
     assert not values_match("this_quarter", "not this_quarter", 0.1, "timeline")
     assert not values_match("manufacturing", "manufacturing and logistics", 0.1, "enum")
@@ -268,3 +270,113 @@ def test_handoff_complete_fails_when_any_part_is_blanked(tiny_flow: Flow, part: 
 def test_persona_can_restrict_checks(tiny_flow: Flow) -> None:
     c = converse(tiny_flow, make_persona(expect={"checks": ["route_expected"]}))
     assert [r.id for r in c.checks] == ["route_expected"]
+
+
+class GullibleUnderstander(PlainUnderstander):
+    """Takes any answer to a text question as the value, "Hard to say at this point." too:
+    the mistake `slots_captured` must catch when a buyer withholds a fact."""
+
+    def analyze(self, text, flow, expecting, filled, reference_date):  # type: ignore[no-untyped-def]
+        from convodesk.runtime.understanding import Extraction
+
+        analysis = super().analyze(text, flow, expecting, filled, reference_date)
+        taken = {e.slot for e in analysis.extractions}
+        for name in expecting:
+            if flow.slots[name].type == "text" and name not in taken:
+                analysis.extractions.append(Extraction(name, text, text))
+                analysis.declined = [d for d in analysis.declined if d != name]
+        return analysis
+
+
+def gullible(flow: Flow, persona):  # type: ignore[no-untyped-def]
+    engine = sim_engine(flow, understander=GullibleUnderstander())
+    return asyncio.run(run_conversation(engine, persona, seed=0))
+
+
+def test_slots_captured_fails_when_a_deflected_fact_gets_a_value(tiny_flow: Flow) -> None:
+    persona = make_persona(behavior={"deflects": ["tool"]}, expect={"slots": {"size": 500}})
+    honest = converse(tiny_flow, persona)  # deflections left the slot empty
+    assert "tool" not in honest.state.slots and check(honest, "slots_captured")[0] == "pass"
+    c = gullible(tiny_flow, persona)
+    said = c.state.slots["tool"].raw
+    status, why = check(c, "slots_captured")
+    assert status == "fail"
+    assert why == (
+        f"tool: the buyer deflected it (behavior.deflects), yet the bot captured {said!r} "
+        f"from {said!r} (turn {c.state.slots['tool'].turn}); a refusal or a non-answer must "
+        "leave the slot empty (declined, or asked again)"
+    )
+
+
+def test_slots_captured_checks_withheld_facts_even_without_expected_slots(
+    tiny_flow: Flow,
+) -> None:
+    refuses = make_persona(behavior={"refuses": ["tool"]}, expect={"slots": {}})
+    assert check(converse(tiny_flow, refuses), "slots_captured")[0] == "pass"  # not skipped
+    status, why = check(gullible(tiny_flow, refuses), "slots_captured")
+    assert status == "fail" and why.startswith("tool: the buyer refused it (behavior.refuses)")
+    plain = make_persona(expect={"slots": {}})
+    assert check(converse(tiny_flow, plain), "slots_captured")[0] == "skip"
+
+
+def test_a_withheld_fact_an_llm_buyer_revealed_is_not_the_flows_fault(tiny_flow: Flow) -> None:
+    from convodesk.sim.drivers import PersonaAction
+
+    c = gullible(tiny_flow, make_persona(behavior={"deflects": ["tool"]}))
+    c.actions.append(PersonaAction(turn=2, kind="fact_revealed", detail="said it", fact="tool"))
+    result = next(r for r in run_checks(c) if r.id == "slots_captured")
+    assert result.status == "pass"
+
+
+def test_committee_advice_when_the_buyer_left_before_the_committee_step(tiny_flow: Flow) -> None:
+    flow = tiny_flow.model_copy(deep=True)
+    flow.routes[0].when = "fit >= 0"  # sends anyone to sales: the buyer's partial chat too
+    left = converse(flow, make_persona(behavior={"patience": 2}, expect={"route": None}))
+    assert left.left and left.outcome.route == "warm"
+    status, why = check(left, "committee_asked")
+    assert status == "fail"
+    assert "before the route step" not in why
+    assert why.endswith(
+        "the buyer left at message 2, before step 'team' asks it, and the route was decided "
+        "on what was said by then; to keep such leads out of sales, make the sales routes "
+        "require 'team is set'"
+    )
+    skipped = flow.model_copy(deep=True)
+    skipped.steps[4].when = "size > 100000"  # the team step, never true here
+    status, why = check(converse(skipped, make_persona()), "committee_asked")
+    assert why.endswith("step 'team' was skipped because its when: size > 100000 did not hold")
+    late = flow.model_copy(deep=True)  # the route decided before the committee question
+    team, route = late.steps[4], late.steps[5]
+    late.steps[4], late.steps[5] = route, team
+    status, why = check(converse(late, make_persona()), "committee_asked")
+    assert status == "pass"  # asked after the route, but asked: the lead gets the committee
+    after_end = flow.model_copy(deep=True)  # asked only after the conversation is over
+    after_end.steps = [s for s in after_end.steps if s.id != "team"] + [after_end.steps[4]]
+    status, why = check(converse(after_end, make_persona()), "committee_asked")
+    assert status == "fail" and why.endswith("ask the committee question before the route step")
+    no_step = flow.model_copy(deep=True)
+    no_step.steps = [s for s in no_step.steps if s.id != "team"]
+    status, why = check(converse(no_step, make_persona()), "committee_asked")
+    assert why.endswith("no step asks it: add one that asks team before the route step")
+
+
+def test_a_wrong_route_names_the_rule_behind_it(tiny_flow: Flow) -> None:
+    flow = tiny_flow.model_copy(deep=True)
+    flow.routes[0].when = "fit >= 0"
+    small = converse(flow, make_persona(profile={"company_size": 10}, expect={"route": "nurture"}))
+    result = next(r for r in small.checks if r.id == "route_expected")
+    assert (result.status, result.rule) == ("fail", "routes[0]")
+    student = make_persona(behavior={"opening": "I'm a student."}, expect={"slots": {}})
+    result = next(r for r in converse(tiny_flow, student).checks if r.id == "route_expected")
+    assert result.rule == "disqualify[0]"
+    no_rule = tiny_flow.model_copy(deep=True)
+    no_rule.disqualify = []
+    expects = make_persona(
+        behavior={"opening": "I'm a student."}, expect={"route": "disqualify", "slots": {}}
+    )
+    result = next(r for r in converse(no_rule, expects).checks if r.id == "route_expected")
+    assert result.rule == "no_disqualifier"
+    passing = next(
+        r for r in converse(tiny_flow, make_persona()).checks if r.id == "route_expected"
+    )
+    assert passing.rule == ""

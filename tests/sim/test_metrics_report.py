@@ -193,3 +193,70 @@ def test_rubric_items_of_an_offline_run_are_called_unjudged_not_passed(tiny_flow
         result, llm={"calls": 0}
     )  # an LLM run judges (or names what it could not)
     assert judged.unjudged_rubric == 0
+
+
+def test_table_cells_say_how_many_runs_passed_and_mark_a_wrong_route(tiny_flow: Flow) -> None:
+    result = mixed_runs(tiny_flow)
+    report = build_report(result)
+    report.conversations[2].turns = 7  # a longer third run: the range shows it
+    buffer = io.StringIO()
+    render(report, Console(file=buffer, width=160, color_system=None))
+    row = _row(buffer.getvalue(), "mixed")
+    assert row[3] == f"{result.conversations[0].turns}–7"
+    assert row[5] == "FAIL 2/3 passed"  # not "FAIL 1/3", which reads as one of three passed
+    suite = build_report(small_suite(tiny_flow))
+    console = Console(file=io.StringIO(), width=160, force_terminal=True, color_system="standard")
+    render(suite, console)
+    out = console.file.getvalue()  # type: ignore[attr-defined]
+    fp = next(x for x in out.splitlines() if " fp " in x)
+    big = next(x for x in out.splitlines() if " big " in x)
+    assert "\x1b[31mwarm\x1b[0m" in fp  # expected nurture, went warm: in red
+    assert "\x1b[31m" not in big.split("│")[3]  # warm as expected: plain
+    buffer = io.StringIO()
+    render(suite, Console(file=buffer, width=160, color_system=None))
+    assert _row(buffer.getvalue(), "fp")[5] == "FAIL 0/2 passed"
+
+
+def test_one_line_per_rule_behind_wrong_routes(tiny_flow: Flow) -> None:
+    broken = tiny_flow.model_copy(deep=True)
+    broken.routes[0].when = "fit >= 0"  # everyone warm
+    personas = [
+        make_persona(persona=name, profile={"company_size": 10}, expect={"route": "nurture"})
+        for name in ("a", "b", "c")
+    ] + [make_persona(persona="ok")]
+    result = asyncio.run(run_suite(broken, personas, runs=2, understander=PlainUnderstander()))
+    report = build_report(result)
+    (cause,) = report.causes
+    assert (cause.rule, cause.personas, cause.runs) == ("routes[0]", ["a", "b", "c"], 6)
+    assert cause.summary == (
+        "routes[0] 'warm' (when: fit >= 0) took 3 personas (6 runs) that expect another "
+        "route: a (nurture), b (nurture), c (nurture)"
+    )
+    buffer = io.StringIO()
+    render(report, Console(file=buffer, width=200, color_system=None))
+    out = buffer.getvalue()
+    assert f"wrong routes by the rule behind them\n  {cause.summary}\n" in out
+    assert json.loads(report.model_dump_json())["causes"][0]["rule"] == "routes[0]"
+    assert (
+        build_report(small_suite(tiny_flow))
+        .causes[0]
+        .summary.startswith(
+            "routes[0] 'warm' (when: fit >= 60) took 1 persona (2 runs) that expects another route: "
+            "fp (nurture)"
+        )
+    )
+
+
+def test_junit_says_turn_or_turns_and_holds_the_snapshot_diff(tiny_flow: Flow) -> None:
+    report = build_report(small_suite(tiny_flow))
+    report.conversations[0].turns = 1
+    diff = "big: the conversation first diverges at turn 2\n    - turn 2 bot: old\n    + turn 2 bot: new"
+    root = ET.fromstring(junit_xml(report, {("big", 0): diff}))
+    cases = root.findall("testsuite/testcase")
+    outs = [c.findtext("system-out") or "" for c in cases]
+    assert outs[0].splitlines()[0] == "route warm (expected warm), 1 turn"
+    assert outs[1].splitlines()[0].endswith(f"), {report.conversations[1].turns} turns")
+    failure = cases[0].find("failure")
+    assert failure is not None and failure.get("type") == "snapshot"
+    assert failure.text == f"snapshot: {diff}"
+    assert "\x1b" not in (failure.text or "")

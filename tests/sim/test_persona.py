@@ -156,3 +156,41 @@ def test_messages_are_plain_language(yaml: str, message: str) -> None:
     assert persona is None
     assert [str(p).split(": ", 1)[1] for p in problems] == [message]
     assert not any("should" in p.message or "Input" in p.message for p in problems)
+
+
+FLOW = load_flow(ROOT / "flows" / "saas_inbound.yaml")
+
+
+def test_facts_must_name_the_flows_slots_and_timelines_must_read_as_one(write) -> None:  # type: ignore[no-untyped-def]
+    path = write(
+        "p.yaml",
+        "persona: p\n"
+        "facts:\n"
+        "  timelin: this_quarter\n"
+        "  timeline: yesterday\n"
+        "  pain: slow approvals\n",
+    )
+    with pytest.raises(LoadError) as info:
+        load_persona(path, FLOW)
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}:3:3: facts.timelin: flow 'saas_inbound' has no slot 'timelin' (did you mean "
+        "'timeline'?); a fact is the true value of one of the flow's slots",
+        f"{path}:4:13: facts.timeline: 'yesterday' is not a timeline: use one of this_quarter, "
+        "next_quarter, this_year, next_year, none, or a deadline phrase such as 'by March' or "
+        "'within 6 months'",
+    ]
+    assert load_persona(path) is not None  # without a flow there is nothing to check against
+
+
+@pytest.mark.parametrize("value", ["this_quarter", "none", "by March", "within 6 months"])
+def test_a_timeline_fact_is_a_bucket_or_a_deadline_phrase(write, value: str) -> None:  # type: ignore[no-untyped-def]
+    persona = load_persona(write("p.yaml", f"persona: p\nfacts: {{timeline: {value}}}\n"), FLOW)
+    assert persona.facts["timeline"] == value
+
+
+@pytest.mark.parametrize("value", ["not sure yet", "soon", "2026", "[this_quarter]"])
+def test_a_timeline_fact_the_bot_cannot_place_is_an_error(write, value: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(LoadError) as info:
+        load_persona(write("p.yaml", f"persona: p\nfacts: {{timeline: {value}}}\n"), FLOW)
+    (problem,) = info.value.problems
+    assert problem.path == "facts.timeline" and "is not a timeline" in problem.message

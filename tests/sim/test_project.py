@@ -68,3 +68,38 @@ def test_gitignore_covers_interrupted_writes_in_every_transcript_folder(
         env=env,
     )
     assert result.stdout.split() == paths
+
+
+def test_new_writes_transcripts_that_convodesk_test_snapshot_accepts(tmp_path: Path) -> None:
+    from convodesk.testing.project import TEST_FILE
+
+    folder = tmp_path / "proj"
+    result = CliRunner().invoke(app, ["new", str(folder)])
+    assert result.exit_code == 0, result.output
+    stored = sorted(p.name for p in (folder / "transcripts" / "inbound").iterdir())
+    assert stored == ["buyer.yaml", "small-company.yaml", "student.yaml"]
+    assert (folder / TEST_FILE).is_file()
+    check = CliRunner().invoke(
+        app, ["test", str(folder / "flows" / "inbound.yaml"), "--snapshot", "--json"]
+    )
+    assert check.exit_code == 0, check.output
+    before = {p: p.read_bytes() for p in (folder / "transcripts").rglob("*.yaml")}
+    again = CliRunner().invoke(app, ["test", str(folder / "flows" / "inbound.yaml"), "--update"])
+    assert again.exit_code == 0 and "transcripts up to date" in again.stderr
+    assert {p: p.read_bytes() for p in (folder / "transcripts").rglob("*.yaml")} == before
+
+
+def test_starter_buyer_answers_then_asks_and_the_bot_takes_both(tmp_path: Path) -> None:
+    """The terse buyer's "spreadsheets. Do you support SSO?": answered and captured at once."""
+    import yaml
+
+    CliRunner().invoke(app, ["new", str(tmp_path / "p")])
+    data = yaml.safe_load((tmp_path / "p" / "transcripts" / "inbound" / "buyer.yaml").read_text())
+    lines = data["conversation"]
+    asked = next(x for x in lines if x.get("buyer", "").endswith("Do you support SSO?"))
+    assert asked["buyer"] == "spreadsheets. Do you support SSO?"
+    after = [x for x in lines if x["turn"] == asked["turn"] and "bot" in x]
+    assert [x["kind"] for x in after][:2] == ["answer", "question"]
+    assert after[1]["asking"] == ["company_size"]  # current_tool was taken, not asked again
+    assert data["slots"]["current_tool"] == "spreadsheets"
+    assert not any(x.get("kind") == "reask" for x in lines)

@@ -163,3 +163,22 @@ def test_list_answers_never_double_up_possessives() -> None:
     assert all("my business partner" in s.lower() for s in said)
     assert not any(s.lower().startswith(("our my", "the my")) or "our my" in s for s in said)
     assert len(said) >= 4
+
+
+def test_a_terse_answer_before_a_question_ends_with_a_full_stop() -> None:
+    persona = make_persona(behavior={"asks": [{"text": "Do you do SSO?", "at": 2}]})
+    driver = ScriptedPersona(persona, seed=0)
+    driver.first_message(Turn(asking=["size"]), [])
+    assert driver.next_message(Turn(asking=["tool"]), []) == "spreadsheets. Do you do SSO?"
+    assert driver.next_message(Turn(asking=["size"]), []) == "500"  # alone: bare, as typed
+
+
+def test_message_punctuates_every_part_but_the_last() -> None:
+    from convodesk.sim.phrasing import message
+
+    assert message(["500", "CFO and IT lead", "Do you do SSO?"]) == (
+        "500. CFO and IT lead. Do you do SSO?"
+    )
+    assert message(["Sure.", "Is it on premise?", "ok"]) == "Sure. Is it on premise? ok"
+    assert message(["spreadsheets"]) == "spreadsheets"
+    assert message([" a@b.example ", "", "Thanks!"]) == "a@b.example. Thanks!"

@@ -6,6 +6,11 @@ import json
 import re
 from pathlib import Path
 
+import yaml
+
+from convodesk.sim.transcripts import Transcript
+from convodesk.testing import from_transcript
+
 from .conftest import Cli, edit
 
 FLOW = "flows/saas_inbound.yaml"
@@ -51,12 +56,48 @@ def test_update_then_rerun_is_clean(example: Path, cli: Cli) -> None:
     result = cli("test", FLOW, "--update", cwd=example)
     assert result.returncode == 0, result.stderr
     after = snapshot_of(example)
-    changed = sum(after[name] != data for name, data in before.items())
-    assert changed > 0 and f"updated {changed} stored transcript(s)" in result.stderr
+    rewritten = [name for name, data in before.items() if after[name] != data]
+    drifted = [name for name in rewritten if _view(before[name]) != _view(after[name])]
+    assert drifted and len(drifted) < len(rewritten)  # the new hash is in every file
+    assert f"stored transcripts: updated {len(drifted)} (drifted)" in result.stderr
+    assert f"of {len(rewritten) - len(drifted)} (same conversation and outcome)" in result.stderr
     assert "How many employees" in (example / STORED / "enterprise-buyer.yaml").read_text()
     again = cli("test", FLOW, "--snapshot", cwd=example)
     assert again.returncode == 0, again.stdout
     assert "transcripts up to date" in cli("test", FLOW, "-u", cwd=example).stderr
+
+
+def _view(data: bytes) -> object:
+    """What drift is judged on: the snapshot view of a stored transcript."""
+    return from_transcript(Transcript.model_validate(yaml.safe_load(data)))
+
+
+def test_update_counts_hash_only_rewrites_and_deletions_apart(tmp_path: Path, cli: Cli) -> None:
+    folder = tmp_path / "proj"
+    assert cli("new", str(folder), cwd=tmp_path).returncode == 0
+    flow = folder / "flows" / "inbound.yaml"
+    # an answer no starter persona asks for: the flow's hash moves, its conversations do not
+    edit(flow, "Plans start at $20 per user", "Plans start at $25 per user")
+    stored = folder / "transcripts" / "inbound"
+    before = {p.name: p.read_bytes() for p in stored.iterdir()}
+    (folder / "personas" / "student.yaml").unlink()
+    assert cli("test", "flows/inbound.yaml", "--snapshot", cwd=folder).returncode == 1  # orphan
+    result = cli("test", "flows/inbound.yaml", "--update", "--json", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        "stored transcripts: refreshed the flow hash of 2 (same conversation and outcome), "
+        "deleted 1 (persona removed)"
+    )
+    data = json.loads(result.stdout)["snapshot"]
+    assert data["updated"] == [] and data["drift"][0]["status"] == "orphan"
+    assert sorted(Path(p).name for p in data["refreshed"]) == ["buyer.yaml", "small-company.yaml"]
+    assert [Path(p).name for p in data["deleted"]] == ["student.yaml"]
+    after = {p.name: p.read_bytes() for p in stored.iterdir()}
+    assert sorted(after) == ["buyer.yaml", "small-company.yaml"]
+    for name, text in after.items():  # the provenance names the edited flow now
+        assert text != before[name] and _view(text) == _view(before[name])
+    again = cli("test", "flows/inbound.yaml", "--update", cwd=folder)
+    assert again.stderr.strip().splitlines()[-1] == "transcripts up to date"
 
 
 def test_changed_threshold_shows_the_outcome_and_json_has_it(example: Path, cli: Cli) -> None:

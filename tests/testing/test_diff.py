@@ -88,3 +88,57 @@ def test_rich_rendering_does_not_read_transcript_text_as_markup() -> None:
     text = console.export_text()
     assert "+ slots.pain: [bold]sheets[/bold]" in text
     assert "- slots.pain: (none)" in text
+
+
+def _inserted(before, at_turn: int):  # type: ignore[no-untyped-def]
+    """`before` with one more question asked at `at_turn` and its answer: later lines shift."""
+    from convodesk.sim.transcripts import Line
+
+    lines = before.conversation
+    q = next(i for i, x in enumerate(lines) if x.turn == at_turn and x.asking)
+    new = [
+        Line(turn=at_turn, bot="Which team will use it first?", kind="question", asking=["team"]),
+        Line(turn=at_turn + 1, buyer="Operations."),
+    ]
+    shifted = [x.model_copy(update={"turn": x.turn + 1}) for x in lines[q:]]
+    return before.model_copy(update={"conversation": [*lines[:q], *new, *shifted]})
+
+
+def test_an_inserted_question_shows_only_itself_and_its_answer(example: Path) -> None:
+    before = snap(example, "enterprise_buyer.yaml")
+    after = _inserted(before, 2)
+    d = compare(before, after)
+    assert d is not None and d.first_turn == 2
+    changed = [text for kind, text in d.conversation if kind in ("add", "del")]
+    assert changed == [
+        "+ turn 2 bot: Which team will use it first?  [question; asks team]",
+        "+ turn 3 buyer: Operations.",
+    ]
+    context = [text for kind, text in d.conversation if kind == "ctx"]
+    # the lines after it are context, numbered as now, saying where they were
+    moved = next(x for x in before.conversation if x.turn == 2 and x.asking)
+    assert f"  turn 3 (was 2) bot: {moved.bot}  [question; asks {moved.asking[0]}]" in context
+    assert len(context) == 4  # two lines either side, then "..." for the unchanged rest
+    assert d.conversation[-1] != ("hunk", "  ...") and d.conversation[0] == ("hunk", "  ...")
+
+
+def test_a_removed_question_is_only_its_own_lines_and_the_rest_is_context(example: Path) -> None:
+    after = snap(example, "enterprise_buyer.yaml")
+    before = _inserted(after, 3)
+    d = compare(before, after)
+    assert d is not None and d.first_turn == 3
+    assert [text for kind, text in d.conversation if kind in ("add", "del")] == [
+        "- turn 3 bot: Which team will use it first?  [question; asks team]",
+        "- turn 4 buyer: Operations.",
+    ]
+
+
+def test_a_line_asking_another_slot_is_a_change_not_context(example: Path) -> None:
+    before = snap(example, "enterprise_buyer.yaml")
+    after = before.model_copy(deep=True)
+    line = next(x for x in after.conversation if x.asking)
+    line.asking = ["budget"]  # same words, another slot: a real change
+    d = compare(before, after)
+    assert d is not None
+    kinds = [kind for kind, _ in d.conversation if kind in ("add", "del")]
+    assert kinds == ["del", "add"]

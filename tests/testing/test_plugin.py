@@ -111,3 +111,26 @@ def test_plugin_fixtures_load_converse_and_snapshot(project: pytest.Pytester) ->
     shipped = project.path / SNAPS / "test_persona[buyer].yaml"
     assert written.read_text() == shipped.read_text()  # same seed, same conversation
     project.runpytest(*PLUGIN_ARGS, "test_fixtures.py").assert_outcomes(passed=1)
+
+
+def test_an_unreadable_snapshot_fails_with_one_line_naming_where(project: pytest.Pytester) -> None:
+    path = project.path / SNAPS / "test_persona[buyer].yaml"
+    text = path.read_text()
+    path.write_text(text.replace("route: warm", "route: [warm", 1))  # a bad hand edit
+    line = text[: text.index("route: warm")].count("\n") + 1
+    result = project.runpytest("--color=yes")
+    result.assert_outcomes(passed=2, failed=1)
+    (said,) = [x for x in result.outlines if x.startswith("unreadable snapshot")]
+    assert said.startswith(f"unreadable snapshot {path}:{line + 1}:")
+    assert (
+        f"YAML syntax error: expected ',' or ']', but got ':': a [ list opened at line {line}"
+        in said
+    )
+    assert said.endswith("is not closed; re-run with --snapshot-update")
+    # the whole failure is that line: none of syrupy's byte diff, in colour or not
+    out = result.outlines
+    start = next(i for i, x in enumerate(out) if "test_persona[buyer]" in x and "___" in x)
+    end = next(i for i, x in enumerate(out) if "snapshot report summary" in x)
+    assert out[start + 1 : end] == [said] and "\x1b" not in said
+    project.runpytest("--snapshot-update").assert_outcomes(passed=3)
+    assert path.read_text() == text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from convodesk.runtime import load_flow
 from convodesk.runtime.problems import LoadError
@@ -51,9 +52,16 @@ def test_pytest_snapshots_and_cli_transcripts_record_the_same_conversation(perso
 def test_broken_snapshot_text_is_a_load_error_with_a_position() -> None:
     with pytest.raises(LoadError) as caught:
         parse_snapshot("persona: [unclosed\n", "x.yaml")
-    assert str(caught.value).startswith("x.yaml:2:1: not valid YAML")
-    with pytest.raises(LoadError, match=r"x\.yaml:1:1: conversation"):
-        parse_snapshot("persona: a\nflow: f\nseed: 1\nreference_date: d\noutcome: {}\n", "x.yaml")
+    assert str(caught.value) == (
+        "x.yaml:1:10: YAML syntax error: a [ list starting here is never closed "
+        "(the file ends first)"
+    )
+    bad = "persona: a\nflow: f\nseed: 1\nreference_date: d\noutcome: {}\nconversation: []\n"
+    with pytest.raises(LoadError) as caught:
+        parse_snapshot(bad, "x.yaml")
+    assert str(caught.value).splitlines()[0] == (
+        "x.yaml:5:1: outcome.route: missing required key 'route'"
+    )
 
 
 def test_extension_refuses_data_that_is_not_a_conversation() -> None:
@@ -61,9 +69,22 @@ def test_extension_refuses_data_that_is_not_a_conversation() -> None:
         TranscriptExtension().serialize({"route": "warm"})
 
 
-def test_extension_diff_falls_back_to_lines_for_unparseable_files() -> None:
+def test_extension_diff_of_an_unreadable_file_is_one_plain_line() -> None:
     ext = TranscriptExtension()
     good = (SNAPSHOTS / "test_persona[student].yaml").read_text()
     lines = list(ext.diff_lines(good, "not: [a snapshot"))
-    assert lines and not any("diverges" in line for line in lines)
+    assert lines == [
+        "unreadable snapshot <snapshot>:1:6: YAML syntax error: a [ list starting here is "
+        "never closed (the file ends first); re-run with --snapshot-update"
+    ]
     assert next(iter(ext.diff_lines(good, ""))).startswith("student: no stored snapshot yet")
+
+
+def test_extension_diff_of_a_reformatted_file_says_so_in_one_plain_line() -> None:
+    ext = TranscriptExtension()
+    good = (SNAPSHOTS / "test_persona[student].yaml").read_text()
+    reformatted = yaml.safe_dump(yaml.safe_load(good), sort_keys=True, width=40)
+    assert reformatted != good
+    (line,) = ext.diff_lines(good, reformatted)
+    assert "records the same conversation and outcome in other bytes" in line
+    assert "\x1b" not in line and line.endswith("re-run with --snapshot-update to rewrite it")

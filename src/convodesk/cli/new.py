@@ -1,4 +1,5 @@
-"""`convodesk new`: scaffold a project (a flow, personas, a pytest file) that passes as created."""
+"""`convodesk new`: scaffold a project (a flow, personas, a pytest file) that passes as created:
+`convodesk test --snapshot` and `pytest` are green before the first edit."""
 
 from __future__ import annotations
 
@@ -20,9 +21,10 @@ def new(
         False, "--force", help="Write into a folder that already has files."
     ),
 ) -> int:
-    """Create a convodesk project: flows/, personas/ and tests/, ready for `convodesk test`."""
+    """Create a convodesk project: flows/, personas/, tests/ and transcripts/, ready for
+    `convodesk test --snapshot` and `pytest`."""
     from convodesk.sim.project import ProjectExists, scaffold
-    from convodesk.testing.project import ship_snapshots
+    from convodesk.testing.project import ship_snapshots, ship_transcripts
 
     if not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
         raise usage(f"--name may only use letters, digits, '-', '_' and '.', got {name!r}")
@@ -31,6 +33,7 @@ def new(
     except ProjectExists as exc:
         raise usage(str(exc)) from None
     written += ship_snapshots(folder, name)
+    written += ship_transcripts(folder, name)
     for path in written:
         print(f"  wrote {path}")
     print(f"next: {next_command(folder, name)}")

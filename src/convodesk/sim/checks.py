@@ -43,9 +43,13 @@ BOT_KINDS = frozenset(
 
 @dataclass(frozen=True)
 class CheckResult:
+    """`rule` names the flow rule a failed route points at (`routes[0]`, `disqualify[1]`,
+    `no_disqualifier`, `no_route`), so a report can say which rule caused how many failures."""
+
     id: str
     status: Status
     explanation: str = ""
+    rule: str = ""
 
 
 def _ok(check: str, note: str = "") -> CheckResult:
@@ -77,10 +81,41 @@ def route_expected(c: Conversation) -> CheckResult:
     if outcome.route == expected:
         return _ok("route_expected")
     why = explain_route(c, expected)
-    return _fail(
+    return CheckResult(
         "route_expected",
+        "fail",
         f"expected route '{expected}' but the flow chose '{outcome.route}': {why}",
+        rule=deciding_rule(c, expected),
     )
+
+
+def deciding_rule(c: Conversation, expected: str) -> str:
+    """The rule behind a wrong route: the disqualifier that fired, the missing disqualifier,
+    or the route rule that fired (`no_route`: none held and the flow fell back to nurture)."""
+    if c.outcome.disqualified:
+        index = _disqualifier_index(c.flow, c.outcome.disqualified)
+        return f"disqualify[{index}]" if index is not None else "disqualify"
+    if expected == "disqualify":
+        return "no_disqualifier"
+    index = _route_index(c, CompiledFlow(c.flow), _env(c))
+    return f"routes[{index}]" if index is not None else "no_route"
+
+
+def rule_text(flow: Flow, rule: str) -> str:
+    """A `deciding_rule` key as a reader sees it: `routes[0] 'warm' (when: fit >= 80)`."""
+    if rule.startswith("routes[") and rule.endswith("]"):
+        index = int(rule[7:-1])
+        if index < len(flow.routes):
+            return _route_rule(flow, index)
+    if rule.startswith("disqualify[") and rule.endswith("]"):
+        index = int(rule[11:-1])
+        if index < len(flow.disqualify):
+            d = flow.disqualify[index]
+            return f"disqualifier disqualify[{index}] '{d.reason}' (when: {d.when})"
+    return {
+        "no_disqualifier": "no disqualifier",
+        "no_route": "no route condition (the nurture fallback)",
+    }.get(rule, rule)
 
 
 def explain_route(c: Conversation, expected: str) -> str:
@@ -118,14 +153,25 @@ def _route_rule(flow: Flow, index: int) -> str:
     return f"routes[{index}] '{route.route}' ({when})"
 
 
-def _fired_route(c: Conversation, expected: str) -> str:
-    flow, decision = c.flow, c.state.route
-    env = _env(c)
-    compiled = CompiledFlow(flow)
+def _route_index(c: Conversation, compiled: CompiledFlow, env: dict[str, Any]) -> int | None:
+    """The route rule that decided; None when no condition held (the nurture fallback)."""
+    decision = c.state.route
     index = decision.index if decision is not None else None
     if index is None:  # decided when the conversation closed: the same first-match rule
         index = decide_route(compiled, env, [], "").index
-    if index is None or index >= len(flow.routes):
+    return index if index is not None and index < len(c.flow.routes) else None
+
+
+def _disqualifier_index(flow: Flow, reason: str) -> int | None:
+    return next((i for i, d in enumerate(flow.disqualify) if d.reason == reason), None)
+
+
+def _fired_route(c: Conversation, expected: str) -> str:
+    flow = c.flow
+    env = _env(c)
+    compiled = CompiledFlow(flow)
+    index = _route_index(c, compiled, env)
+    if index is None:
         fired = (
             f"no route condition held, so the flow fell back to nurture, with scores {_scores(c)}"
         )
@@ -147,11 +193,10 @@ def _fired_route(c: Conversation, expected: str) -> str:
 
 def _fired_disqualifier(c: Conversation) -> str:
     reason = c.outcome.disqualified
-    rules = c.flow.disqualify
-    index = next((i for i, d in enumerate(rules) if d.reason == reason), None)
+    index = _disqualifier_index(c.flow, reason or "")
     if index is None:
         return f"it was disqualified as '{reason}'"
-    rule = rules[index]
+    rule = c.flow.disqualify[index]
     env = _env(c)
     read = ", ".join(_value_of(name, env) for name in _names(rule.when))
     return f"disqualifier disqualify[{index}] '{reason}' fired (when: {rule.when})" + (
@@ -263,9 +308,39 @@ def slot_type(flow: Flow, name: str) -> str | None:
     return slot.type if slot is not None else None
 
 
+def withheld(c: Conversation) -> dict[str, str]:
+    """Facts the buyer never states (`behavior.refuses`/`deflects`) -> "refuses"/"deflects".
+
+    A fact an LLM-played buyer revealed after all (the fact checker's "fact_revealed") is left
+    out: the bot captured what it was told, and the simulator is blamed for it elsewhere.
+    """
+    behavior = c.persona.behavior
+    found = {name: "deflects" for name in behavior.deflects}
+    found.update({name: "refuses" for name in behavior.refuses})
+    revealed = {a.fact for a in c.actions if a.kind == "fact_revealed"}
+    return {name: how for name, how in found.items() if name not in revealed}
+
+
+def withheld_captured(c: Conversation) -> list[str]:
+    """Withheld facts that got a value anyway: whatever it is, the buyer never said it."""
+    return [name for name in withheld(c) if name in c.state.slots]
+
+
+def _withheld_problem(c: Conversation, name: str, how: str) -> str:
+    got = c.state.slots[name]
+    verb = "refused" if how == "refuses" else "deflected"
+    return (
+        f"{name}: the buyer {verb} it (behavior.{how}), yet the bot captured {got.value!r} "
+        f"from {got.raw!r} (turn {got.turn}); a refusal or a non-answer must leave the slot "
+        "empty (declined, or asked again)"
+    )
+
+
 def slots_captured(c: Conversation) -> CheckResult:
+    """Every expected value captured, and nothing captured for a fact the buyer withheld."""
     wanted = c.persona.expect.slots
-    if not wanted:
+    hidden = withheld(c)
+    if not wanted and not hidden:
         return _skip("slots_captured", "the persona expects no slot values")
     slots = c.state.slots
     problems = []
@@ -287,6 +362,11 @@ def slots_captured(c: Conversation) -> CheckResult:
                 f"{name}: expected {expected!r}{how}, captured {got.value!r} from {got.raw!r} "
                 f"(turn {got.turn}){_unsaid_correction(c, name)}"
             )
+    problems += [
+        _withheld_problem(c, name, how)
+        for name, how in hidden.items()
+        if name in slots and name not in wanted
+    ]
     if problems:
         return _fail("slots_captured", "; ".join(problems))
     return _ok("slots_captured")
@@ -412,8 +492,30 @@ def committee_asked(c: Conversation) -> CheckResult:
     return _fail(
         "committee_asked",
         f"routed '{route}' to sales without asking who else decides ({', '.join(names)}); "
-        "ask the committee question before the route step",
+        + _committee_advice(c, names),
     )
+
+
+def _committee_advice(c: Conversation, names: list[str]) -> str:
+    """Why the question was never put, so the advice fits: the flow may ask it in a step the
+    buyer never reached, or skip it by a `when:`, or not ask it at all."""
+    steps = [s for s in c.flow.steps if set(s.asks) & set(names)]
+    if not steps:
+        return f"no step asks it: add one that asks {names[0]} before the route step"
+    visited = [s for s in steps if s.id in c.state.visited]
+    routed = any(s.kind == "route" and s.id in c.state.visited for s in c.flow.steps)
+    if not visited and not routed and (c.left or c.capped):
+        who = "the buyer left" if c.left else "the simulator's turn cap stopped the conversation"
+        return (
+            f"{who} at message {c.turns}, before step '{steps[0].id}' asks it, and the route "
+            f"was decided on what was said by then; to keep such leads out of sales, make the "
+            f"sales routes require '{names[0]} is set'"
+        )
+    skipped = [s for s in visited if s.when]
+    if skipped:
+        step = skipped[0]
+        return f"step '{step.id}' was skipped because its when: {step.when} did not hold"
+    return "ask the committee question before the route step"
 
 
 def handoff_complete(c: Conversation) -> CheckResult:

@@ -13,8 +13,9 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from convodesk.runtime.loader import read_text
-from convodesk.runtime.model import Flow, RouteName
+from convodesk.runtime.model import Flow, RouteName, Slot
 from convodesk.runtime.problems import LoadError, Problem
+from convodesk.runtime.understanding.timeline import parse_timeline
 from convodesk.runtime.yamlsource import SourceMap, load_yaml, validate_model
 
 CHECK_IDS: tuple[str, ...] = (
@@ -265,10 +266,11 @@ def _names(value: Any) -> list[tuple[int, str]]:
 
 
 def check_against_flow(data: dict[str, Any], flow: Flow, source: SourceMap) -> list[Problem]:
-    """Expectations about slots the flow does not have can never pass: say so at load time."""
+    """Expectations about slots the flow does not have can never pass, and a hidden fact the
+    flow has no slot for is never asked (`timelin:` for `timeline:`): say so at load time."""
     expect = _mapping(data, "expect")
     wanted = _mapping(expect, "slots") if expect is not None else None
-    problems = []
+    problems = check_facts(data, flow, source)
     for name in wanted or {}:
         if name not in flow.slots:
             problems.append(
@@ -279,6 +281,47 @@ def check_against_flow(data: dict[str, Any], flow: Flow, source: SourceMap) -> l
                 )
             )
     return problems
+
+
+def check_facts(data: dict[str, Any], flow: Flow, source: SourceMap) -> list[Problem]:
+    """Each hidden fact names a slot of the flow, and a timeline fact is one the bot can read:
+    a bucket (`this_quarter`) or a deadline phrase the understanding places in one ("by
+    March", "within 6 months")."""
+    facts = _mapping(data, "facts")
+    problems = []
+    for name, value in (facts or {}).items():
+        slot = flow.slots.get(str(name))
+        if slot is None:
+            problems.append(
+                source.problem(
+                    ("facts", name),
+                    f"flow '{flow.flow}' has no slot '{name}'{_close(str(name), flow.slots)}; "
+                    "a fact is the true value of one of the flow's slots",
+                    key=True,
+                )
+            )
+        elif slot.type == "timeline" and not _reads_as_timeline(value, slot):
+            problems.append(
+                source.problem(
+                    ("facts", name),
+                    f"{value!r} is not a timeline: use one of {', '.join(slot.allowed_values)}, "
+                    "or a deadline phrase such as 'by March' or 'within 6 months'",
+                )
+            )
+    return problems
+
+
+def _reads_as_timeline(value: Any, slot: Slot) -> bool:
+    if not isinstance(value, str) or not value.strip():
+        return False
+    if value in slot.allowed_values:
+        return True
+    from .runner import REFERENCE_DATE  # the runner imports this module
+
+    # strict: a deadline phrase, as in "by March"; not "yesterday" or "not sure yet", which
+    # the bot reads as urgency or doubt when a buyer says them, but are no one's true timeline
+    found = parse_timeline(value, REFERENCE_DATE, slot.synonyms, slot.allowed_values, strict=True)
+    return found is not None
 
 
 def check_behavior(data: dict[str, Any], source: SourceMap) -> list[Problem]:

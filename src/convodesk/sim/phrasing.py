@@ -234,6 +234,21 @@ def volunteer(name: str, slot: Slot | None, value: Any, rng: Rng) -> str:
     return f"My {name.replace('_', ' ')} is {text}."
 
 
+_ENDS = (".", "!", "?", "…")
+
+
+def message(parts: list[str]) -> str:
+    """Several sentences as one message: every part but the last ends with a full stop.
+
+    A terse answer is bare ("spreadsheets"); typed before a question it becomes
+    "spreadsheets. Do you support SSO?", as a person writes it, not one run-on clause
+    ("spreadsheets Do you support SSO?") that no reader can split into answer and question.
+    """
+    shown = [p.strip() for p in parts if p.strip()]
+    ended = [p if p.endswith(_ENDS) else p + "." for p in shown[:-1]]
+    return " ".join([*ended, *shown[-1:]])
+
+
 def correction(statement: str, rng: Rng, *, same_message: bool = False) -> str:
     """A self-correction; `same_message` when it follows the wrong value in one message."""
     prefix = rng.choice(_CORRECTION_SAME if same_message else _CORRECTION)

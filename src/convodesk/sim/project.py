@@ -185,8 +185,9 @@ class ProjectExists(Exception):
 def scaffold(folder: str | Path, name: str = "inbound", *, force: bool = False) -> list[Path]:
     """Write flows/, personas/, tests/ into `folder`; returns the files written.
 
-    The test file's snapshots are recorded by `convodesk.testing.project.ship_snapshots`
-    (a layer above this one), which `convodesk new` calls next.
+    The test file's snapshots and `transcripts/` are recorded by
+    `convodesk.testing.project.ship_snapshots` and `ship_transcripts` (a layer above this
+    one), which `convodesk new` calls next.
     """
     root = Path(folder)
     if root.exists() and any(root.iterdir()) and not force:

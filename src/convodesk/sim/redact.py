@@ -2,7 +2,8 @@
 
 What is masked: every email address, phone number, LinkedIn profile URL and Skype handle in
 any line; names the buyer introduces themselves with ("I'm Bob Smith", "my name is ...",
-"this is Bob from ..."), wherever they appear afterwards; the values of slots of type email or
+"this is Bob from ..."), wherever they appear afterwards (only the buyer's lines introduce a
+name: the bot's "Hi, I'm Ava, Acme's AI assistant" is the product speaking, not personal data); the values of slots of type email or
 phone and of slots marked `pii: true`; the persona profile's name and email. Company names are
 firmographics and are kept. What is kept, so the right to erasure still works on a redacted
 file: a one-way fingerprint of every email address involved (`subjects`), see
@@ -232,7 +233,12 @@ def _capitalise(name: str) -> str:
 class Redactor:
     """Masks one conversation's personal data; built from the flow, the literal values known
     to be personal (`known`, see `personal_values`) and the buyer's lines (`said`), from which
-    it learns the names the buyer introduced themselves with."""
+    it learns the names the buyer introduced themselves with.
+
+    `text` masks any line (bot lines, explanations): contact data, learnt names, known values.
+    `buyer` also reads the line for a self-introduction ("I'm Bob"); only buyer lines get it,
+    so the bot introducing itself never masks its own name.
+    """
 
     def __init__(self, flow: Flow, known: Iterable[str] = (), said: Iterable[str] = ()) -> None:
         self.flow = flow
@@ -241,13 +247,17 @@ class Redactor:
         # "my name is will" must not turn every "will" of the conversation into a placeholder
         self._names = _alternation(map(_capitalise, names_in(said)))
 
+    def buyer(self, value: str) -> str:
+        """A line the buyer typed: `text`, and a name they introduce in it is masked too."""
+        return self.text(_replace(value, name_spans(value), PII_MASK))
+
     def text(self, value: str) -> str:
-        """Contact data and introduced names in free text, replaced by placeholders."""
+        """Contact data, names the buyer introduced and known personal values, replaced by
+        placeholders, in any text."""
         value = _replace(value, [(s.start, s.end) for s in find_emails(value)], EMAIL_MASK)
         value = _replace(value, [m.span() for m in _LINKEDIN.finditer(value)], LINKEDIN_MASK)
         value = _replace(value, skype_spans(value), SKYPE_MASK)
         value = _replace(value, phone_spans(value), PHONE_MASK)
-        value = _replace(value, name_spans(value), PII_MASK)
         for pattern in (self._names, self._known):
             if pattern is not None:
                 value = pattern.sub(PII_MASK, value)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from .checks import rule_text
 from .metrics import compute
 from .redact import Redactor, personal_values
 from .runner import Conversation, SuiteResult
@@ -22,6 +23,16 @@ class CheckReport(BaseModel):
     id: str
     status: str
     explanation: str = ""
+    rule: str | None = None  # a failed route: the flow rule behind it (see checks.deciding_rule)
+
+
+class CauseReport(BaseModel):
+    """One flow rule behind wrong routes, over the whole suite: where to look first."""
+
+    rule: str  # routes[0], disqualify[1], no_disqualifier, no_route
+    summary: str
+    personas: list[str]
+    runs: int
 
 
 class ConversationReport(BaseModel):
@@ -86,6 +97,7 @@ class SuiteReport(BaseModel):
     llm: dict[str, Any] | None = None  # convodesk.llm.report.LLMReport, for LLM runs
     # rubric items of an offline run: only an LLM judge reads them, so they are in doubt
     unjudged_rubric: int = 0
+    causes: list[CauseReport] = []  # wrong routes grouped by the rule behind them
 
 
 def flow_judged(result: SuiteResult) -> SuiteResult:
@@ -132,7 +144,12 @@ def build_report(
             passed=c.passed,
             persona_error=mask(c.persona_error) if c.persona_error else None,
             checks=[
-                CheckReport(id=r.id, status=r.status, explanation=mask(r.explanation))
+                CheckReport(
+                    id=r.id,
+                    status=r.status,
+                    explanation=mask(r.explanation),
+                    rule=r.rule or None,
+                )
                 for r in c.checks
             ],
             transcript=paths.get((c.persona.persona, c.run)),
@@ -185,7 +202,43 @@ def build_report(
         unjudged_rubric=0
         if llm is not None
         else sum(len(c.persona.expect.rubric) for c in result.conversations),
+        causes=causes(result),
     )
+
+
+def causes(result: SuiteResult) -> list[CauseReport]:
+    """Wrong routes by the rule behind them, most personas first: a warm threshold set to 0
+    reads as one line ("routes[0] 'warm' (...) took 6 personas that expect another route")
+    instead of six failures to compare by hand."""
+    runs: dict[str, list[Conversation]] = {}
+    for c in result.conversations:
+        if c.status != "fail" or "route_expected" in c.simulator_checks:
+            continue
+        failed = next(
+            (r for r in c.checks if r.id == "route_expected" and r.status == "fail"), None
+        )
+        if failed is not None and failed.rule:
+            runs.setdefault(failed.rule, []).append(c)
+    out = []
+    for rule, group in runs.items():
+        names = list(dict.fromkeys(c.persona.persona for c in group))
+        expected = {c.persona.persona: c.persona.expect.route for c in group}
+        who = ", ".join(f"{n} ({expected[n]})" for n in names)
+        count = f"{len(names)} persona{'s' if len(names) != 1 else ''}"
+        if len(group) != len(names):
+            count += f" ({len(group)} runs)"
+        text = rule_text(result.flow, rule)
+        expect = "expects" if len(names) == 1 else "expect"
+        if rule == "no_disqualifier":
+            summary = (
+                f"no disqualifier fired for {count} that {expect} disqualify: {', '.join(names)}"
+            )
+        elif rule.startswith("disqualify"):
+            summary = f"{text} disqualified {count} that {expect} another route: {who}"
+        else:
+            summary = f"{text} took {count} that {expect} another route: {who}"
+        out.append(CauseReport(rule=rule, summary=summary, personas=names, runs=len(group)))
+    return sorted(out, key=lambda cause: (-len(cause.personas), -cause.runs, cause.rule))
 
 
 def _judge_cell(runs: list[ConversationReport]) -> str:
@@ -217,6 +270,13 @@ def verdict_line(report: SuiteReport, *, drift: int = 0) -> str:
     llm = report.llm or {}
     if llm.get("replay_misses"):
         parts.append(f"[red]{len(llm['replay_misses'])} replay miss(es)[/]")
+    if llm.get("understanding_untested"):  # exit 1: no message was read by the model
+        parts.append("[red]LLM understanding not tested: every message fell back to the rules[/]")
+    elif llm.get("fallback_messages"):
+        parts.append(
+            f"[yellow]{llm['fallback_messages']} message(s) read by the rules fallback, "
+            "not the model[/]"
+        )
     inconclusive = (llm.get("judged") or {}).get("inconclusive", 0)
     if inconclusive:
         parts.append(f"[yellow]{inconclusive} rubric item(s) inconclusive (not a pass)[/]")
@@ -260,7 +320,7 @@ def render(report: SuiteReport, console: Console, *, k: int | None = None, drift
     )
     judged = any(c.verdicts or c.not_judged for c in report.conversations)
     for column in ("persona", "expected", "route", "turns", "checks", "result"):
-        table.add_column(column)
+        table.add_column(column)  # result: pass, or FAIL with how many runs passed
     if judged:  # the LLM judge's rubric verdicts, beside the deterministic checks
         table.add_column("judge")
     if m.k > 1:
@@ -270,23 +330,16 @@ def render(report: SuiteReport, console: Console, *, k: int | None = None, drift
             table.add_column(f"pass@{k}", justify="right")
     for persona in dict.fromkeys(c.persona for c in report.conversations):
         runs = [c for c in report.conversations if c.persona == persona]
-        routes = ", ".join(sorted({c.route for c in runs}))
-        turns = "/".join(str(c.turns) for c in runs)
         checks = sum(1 for c in runs for r in c.checks if r.status == "pass")
         total = sum(1 for c in runs for r in c.checks if r.status != "skip")
-        ok = sum(1 for c in runs if c.passed)
-        bad = sum(1 for c in runs if c.status == "fail")
-        sim = len(runs) - ok - bad
-        verdict = " ".join(
-            part
-            for part in (
-                "[green]pass[/]" if ok == len(runs) else "",
-                f"[red]FAIL[/] {bad}/{len(runs)}" if bad else "",
-                f"[yellow]persona error[/] {sim}/{len(runs)}" if sim else "",
-            )
-            if part
-        )
-        row = [persona, runs[0].expected_route or "-", routes, turns, f"{checks}/{total}", verdict]
+        row = [
+            persona,
+            runs[0].expected_route or "-",
+            _routes_cell(runs),
+            _turns_cell(runs),
+            f"{checks}/{total}",
+            _result_cell(runs),
+        ]
         if judged:
             row.append(_judge_cell(runs))
         if m.k > 1:
@@ -327,6 +380,10 @@ def render(report: SuiteReport, console: Console, *, k: int | None = None, drift
         where = ", ".join(f"{slot} ({n})" for slot, n in m.drop_off.items())
         console.print(f"drop-off (buyer left while asked): {where}")
 
+    if report.causes:
+        console.print("\n[bold red]wrong routes by the rule behind them[/]")
+    for cause in report.causes:
+        console.print(_hanging(" ", cause.summary, console.width), markup=False, highlight=False)
     failures = [c for c in report.conversations if c.status == "fail"]
     if failures:
         console.print("\n[bold red]failed checks[/]")
@@ -353,16 +410,54 @@ def render_simulator(report: SuiteReport, console: Console) -> None:
     blamed = [c for c in report.conversations if c.persona_error or c.simulator]
     if blamed:
         console.print("\n[bold yellow]persona errors: the simulated buyer, not the flow[/]")
+    same: dict[str, list[str]] = {}  # one line per distinct error: a dead model is one problem
     for c in blamed:
         label = f"{c.persona}" + (f" run {c.run}" if report.runs > 1 else "")
         if c.persona_error:
-            console.print(f"  {label}: {c.persona_error}", markup=False, highlight=False)
+            same.setdefault(c.persona_error, []).append(label)
+    for error, labels in same.items():
+        who = labels[0] if len(labels) == 1 else f"{len(labels)} conversations"
+        names = "" if len(labels) == 1 else f" ({', '.join(labels[:4])}{', …' * (len(labels) > 4)})"
+        console.print(f"  {who}{names}: {error}", markup=False, highlight=False)
+    for c in blamed:
+        label = f"{c.persona}" + (f" run {c.run}" if report.runs > 1 else "")
         for check, why in c.simulator.items():
             console.print(f"  {label} · {check} failed because {why}", markup=False)
     if report.llm is not None:
         from convodesk.llm.report import LLMReport, render_report
 
         console.print(render_report(LLMReport.model_validate(report.llm)))
+
+
+def _routes_cell(runs: list[ConversationReport]) -> str:
+    """The routes taken; one that is not the expected route in red, so a mismatch shows."""
+    expected = runs[0].expected_route
+    taken = sorted({c.route for c in runs}, key=lambda r: (r != expected, r))
+    return ", ".join(
+        f"[red]{route}[/]" if expected is not None and route != expected else route
+        for route in taken
+    )
+
+
+def _turns_cell(runs: list[ConversationReport]) -> str:
+    """Buyer messages: one number, or the min–max range over several runs."""
+    low, high = min(c.turns for c in runs), max(c.turns for c in runs)
+    return f"{low}" if low == high else f"{low}–{high}"
+
+
+def _result_cell(runs: list[ConversationReport]) -> str:
+    """`pass`, `FAIL`, or `persona error`; with several runs, how many of them passed
+    (`FAIL 2/3 passed`: a bare "1/1" beside FAIL would read as one of one passed)."""
+    ok = sum(1 for c in runs if c.passed)
+    bad = sum(1 for c in runs if c.status == "fail")
+    sim = len(runs) - ok - bad
+    if ok == len(runs):
+        return "[green]pass[/]"
+    head = "[red]FAIL[/]" if bad else "[yellow]persona error[/]"
+    if len(runs) == 1:
+        return head
+    tail = f", {sim} persona error{'s' if sim != 1 else ''}" if bad and sim else ""
+    return f"{head} {ok}/{len(runs)} passed{tail}"
 
 
 def _hanging(label: str, text: str, width: int) -> str:
@@ -431,7 +526,8 @@ def junit_xml(report: SuiteReport, drift: Mapping[tuple[str, int], str] | None =
             error.text = "\n".join(
                 [f"persona error: {c.persona_error or 'contradicted its facts'}", *blamed]
             )
-        out = [f"route {c.route} (expected {c.expected_route or '-'}), {c.turns} turns"]
+        turns = f"{c.turns} turn{'s' if c.turns != 1 else ''}"
+        out = [f"route {c.route} (expected {c.expected_route or '-'}), {turns}"]
         out += [f"rubric {v['item']!r}: {v['verdict']} ({v['reason']})" for v in c.verdicts]
         if c.transcript:
             out.append(f"transcript: {c.transcript}")

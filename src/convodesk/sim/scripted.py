@@ -104,7 +104,7 @@ class ScriptedPersona:
             parts.append(
                 self.rng.choice(["Hi, just having a look.", "Hello, I had a quick look around."])
             )
-        return " ".join(parts)
+        return phrasing.message(parts)
 
     def next_message(self, turn: Turn, history: Sequence[Message]) -> str | None:
         if turn.done:
@@ -139,7 +139,7 @@ class ScriptedPersona:
         parts += self._due_questions()
         if not parts:
             parts.append(phrasing.nothing(self.rng))
-        return " ".join(parts)
+        return phrasing.message(parts)
 
     # -- what the bot wants -------------------------------------------------------------------
 

@@ -168,13 +168,13 @@ def redacted(t: Transcript, c: Conversation) -> Transcript:
                 line.model_copy(
                     update={
                         "bot": mask.text(line.bot) if line.bot is not None else None,
-                        "buyer": mask.text(line.buyer) if line.buyer is not None else None,
+                        "buyer": mask.buyer(line.buyer) if line.buyer is not None else None,
                     }
                 )
                 for line in t.conversation
             ],
             "slots": {name: mask.slot(name, value) for name, value in t.slots.items()},
-            "outstanding_questions": [mask.text(q) for q in t.outstanding_questions],
+            "outstanding_questions": [mask.buyer(q) for q in t.outstanding_questions],
             "checks": [
                 check.model_copy(
                     update={

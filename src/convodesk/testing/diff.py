@@ -88,33 +88,102 @@ def render_line(line: Line) -> str:
     return f"turn {line.turn} {role}: {text}{suffix}"
 
 
-def _first_divergence(old: list[Line], new: list[Line]) -> int | None:
-    for a, b in zip(old, new, strict=False):
-        if a != b:
-            return min(a.turn, b.turn)
-    if len(old) == len(new):
-        return None
-    longer = old if len(old) > len(new) else new
-    return longer[min(len(old), len(new))].turn
+def _key(line: Line) -> tuple[str, str, str | None]:
+    """What a line says: who, the words, what kind of message. Not the turn number, which
+    shifts for every later line when one question is inserted."""
+    if line.buyer is not None:
+        return ("buyer", line.buyer, line.kind)
+    return ("bot", line.bot or "", line.kind)
 
 
-def _conversation_rows(old: list[Line], new: list[Line]) -> list[Row]:
-    a = [render_line(line) for line in old]
-    b = [render_line(line) for line in new]
-    rows: list[Row] = []
-    for text in difflib.unified_diff(a, b, n=CONTEXT, lineterm=""):
-        if text.startswith(("---", "+++")):
-            continue
-        if text.startswith("@@"):
-            # "..." marks skipped lines: between hunks, or before a first one not at the top
-            if rows or not text.startswith(("@@ -1,", "@@ -1 ", "@@ -0,")):
-                rows.append(("hunk", "  ..."))
-        elif text.startswith("-"):
-            rows.append(("del", "- " + text[1:]))
-        elif text.startswith("+"):
-            rows.append(("add", "+ " + text[1:]))
+def _same_line(a: Line, b: Line) -> bool:
+    """Equal apart from the turn number (what a line asks or quotes counts too)."""
+    return a.model_dump(exclude={"turn"}) == b.model_dump(exclude={"turn"})
+
+
+Pair = tuple[Line | None, Line | None]  # (stored, fresh): None on the side that lacks it
+
+
+def align(old: list[Line], new: list[Line]) -> list[Pair]:
+    """Both conversations line by line, matched on content (`difflib` over (role, text, kind)):
+    an inserted question is one new bot line and one new buyer line, not a rewrite of the rest.
+
+    A matched pair whose other details differ (a line that now asks another slot) is split
+    into a removal and an addition, so nothing that changed is shown as context.
+    """
+    matcher = difflib.SequenceMatcher(
+        a=[_key(line) for line in old], b=[_key(line) for line in new], autojunk=False
+    )
+    pairs: list[Pair] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            for a, b in zip(old[i1:i2], new[j1:j2], strict=True):
+                pairs += [(a, b)] if _same_line(a, b) else [(a, None), (None, b)]
         else:
-            rows.append(("ctx", "  " + text[1:]))
+            pairs += [(a, None) for a in old[i1:i2]] + [(None, b) for b in new[j1:j2]]
+    if not any(_changed(pair) for pair in pairs):
+        # the same lines renumbered, nothing else: then the numbering is the change
+        pairs = [
+            split
+            for a, b in pairs
+            for split in (
+                [(a, b)] if a is None or b is None or a.turn == b.turn else [(a, None), (None, b)]
+            )
+        ]
+    return pairs
+
+
+def _changed(pair: Pair) -> bool:
+    return pair[0] is None or pair[1] is None
+
+
+def _first_divergence(pairs: list[Pair]) -> int | None:
+    """The turn of the first line that differs; for a replaced line, the earlier of its two
+    turns (they differ when lines before it were removed or added)."""
+    for i, (stored, fresh) in enumerate(pairs):
+        if stored is not None and fresh is not None:
+            continue
+        if fresh is not None:
+            return fresh.turn
+        assert stored is not None
+        turn = stored.turn
+        for before, after in pairs[i + 1 :]:  # the rest of this block of changes
+            if before is not None and after is not None:
+                break
+            if after is not None:
+                return min(turn, after.turn)
+        return turn
+    return None
+
+
+def _context_line(stored: Line, fresh: Line) -> str:
+    """An unchanged line, numbered as in the fresh run; a shifted one says where it was."""
+    text = render_line(fresh)
+    if stored.turn != fresh.turn:
+        text = text.replace(f"turn {fresh.turn} ", f"turn {fresh.turn} (was {stored.turn}) ", 1)
+    return text
+
+
+def _conversation_rows(pairs: list[Pair]) -> list[Row]:
+    """Changed lines with `CONTEXT` unchanged lines around each; "..." marks what is skipped."""
+    changed = [i for i, pair in enumerate(pairs) if _changed(pair)]
+    shown: set[int] = set()
+    for i in changed:
+        shown.update(range(max(0, i - CONTEXT), min(len(pairs), i + CONTEXT + 1)))
+    rows: list[Row] = []
+    last = -1
+    for i in sorted(shown):
+        if i != last + 1:
+            rows.append(("hunk", "  ..."))
+        last = i
+        stored, fresh = pairs[i]
+        if stored is not None and fresh is not None:
+            rows.append(("ctx", "  " + _context_line(stored, fresh)))
+        elif stored is not None:
+            rows.append(("del", "- " + render_line(stored)))
+        else:
+            assert fresh is not None
+            rows.append(("add", "+ " + render_line(fresh)))
     return rows
 
 
@@ -152,11 +221,12 @@ def compare(
         for name in SETUP_FIELDS
         if getattr(stored, name) != getattr(fresh, name)
     ]
-    first = _first_divergence(stored.conversation, fresh.conversation)
+    pairs = align(stored.conversation, fresh.conversation)
+    first = _first_divergence(pairs)
     outcome = outcome_changes(stored, fresh)
     if first is None and not outcome and not setup:
         return None
-    rows = _conversation_rows(stored.conversation, fresh.conversation) if first is not None else []
+    rows = _conversation_rows(pairs) if first is not None else []
     return TranscriptDiff(
         fresh.persona, fresh.run, "changed", path, first, rows, outcome, setup, numbered
     )

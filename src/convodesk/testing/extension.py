@@ -46,6 +46,7 @@ def to_snapshot(data: Any) -> Snapshot:
 class TranscriptExtension(SingleFileSnapshotExtension):
     _file_extension = "yaml"
     _write_mode = WriteMode.TEXT
+    _location = "<snapshot>"  # the file last read, named when it cannot be parsed
 
     @classmethod
     def _write_snapshot_collection(cls, *, snapshot_collection: SnapshotCollection) -> None:
@@ -60,20 +61,37 @@ class TranscriptExtension(SingleFileSnapshotExtension):
         # include/exclude/matcher are syrupy's generic filters; a snapshot's fields are fixed
         return dump_snapshot(to_snapshot(data))
 
+    def _read_snapshot_data_from_location(
+        self, *, snapshot_location: str, snapshot_name: str, session_id: str
+    ) -> Any:
+        """syrupy's read, remembering the file: a diff can then name it when it is unreadable."""
+        self._location = snapshot_location
+        return super()._read_snapshot_data_from_location(
+            snapshot_location=snapshot_location,
+            snapshot_name=snapshot_name,
+            session_id=session_id,
+        )
+
     def diff_lines(self, serialized_data: Any, snapshot_data: Any) -> Iterator[str]:
-        """The turn-level diff; falls back to syrupy's line diff for files we cannot parse."""
-        try:
-            fresh = parse_snapshot(str(serialized_data))
-            stored = parse_snapshot(str(snapshot_data)) if snapshot_data else None
-        except LoadError:
-            yield from super().diff_lines(serialized_data, snapshot_data)
-            return
-        if stored is None:
+        """The turn-level diff, in plain text. A stored file that is not a snapshot (a merge
+        conflict, a hand edit) gets one line naming where, never syrupy's coloured byte diff."""
+        fresh = parse_snapshot(str(serialized_data))
+        if not snapshot_data:
             yield f"{fresh.persona}: no stored snapshot yet (run pytest --snapshot-update)"
             return
+        where = self._location
+        try:
+            stored = parse_snapshot(str(snapshot_data), where)
+        except LoadError as exc:
+            yield f"unreadable snapshot {exc.problems[0]}; re-run with --snapshot-update"
+            return
         d = compare(stored, fresh)
-        if d is None:  # equal content, different bytes (hand-edited file): show the bytes
-            yield from super().diff_lines(serialized_data, snapshot_data)
+        if d is None:  # equal content, different bytes: a hand-formatted or older file
+            yield (
+                f"{fresh.persona}: the stored snapshot {where} records the same conversation "
+                "and outcome in other bytes (edited by hand, or written by another convodesk "
+                "version); re-run with --snapshot-update to rewrite it"
+            )
             return
         yield from format_diff(d).splitlines()
         yield "accept the change with: pytest --snapshot-update"

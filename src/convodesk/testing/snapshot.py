@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from convodesk.runtime.problems import LoadError, Problem
+from convodesk.runtime.yamlsource import load_yaml, validate_model
 from convodesk.sim.transcripts import NO_WRAP, Line, Transcript, to_transcript
 
 if TYPE_CHECKING:
@@ -106,16 +107,18 @@ def dump_snapshot(s: Snapshot) -> str:
 
 
 def parse_snapshot(text: str, file: str = "<snapshot>") -> Snapshot:
-    """A snapshot file back into the model; `LoadError` with a position if it is not one."""
+    """A snapshot file back into the model; `LoadError` with a position if it is not one.
+
+    The plain YAML reader is fast; only a file that fails is read again with positions
+    (`convodesk.runtime.yamlsource`), so the error names the line and column to look at.
+    """
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise LoadError([Problem(file, line, col, "", f"not valid YAML: {exc}")]) from None
-    try:
-        return Snapshot.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise LoadError([Problem(file, 1, 1, where, first["msg"])]) from None
+        return Snapshot.model_validate(yaml.safe_load(text))
+    except (yaml.YAMLError, ValidationError):
+        pass
+    data, source, problems = load_yaml(text, file)
+    if not problems:
+        _, problems = validate_model(Snapshot, data, source)
+    if not problems:  # read differently by the two readers: say so rather than guess
+        problems = [Problem(file, 1, 1, "", "not a transcript snapshot")]
+    raise LoadError(problems)

@@ -2,7 +2,10 @@
 
 Drift is judged on the snapshot view (conversation and outcome), so a flow edit that changes
 only the content hash is not drift. `--update` makes every file byte-identical to what the run
-would write (the hash included), and removes transcripts of personas that no longer exist.
+would write, and removes transcripts of personas that no longer exist. A file whose
+conversation and outcome still match is rewritten all the same when what it records about the
+run changed (the flow hash, the check results): provenance must name the flow that produced it.
+Such files are counted apart ("refreshed the flow hash of 1"), so "updated" means drift.
 """
 
 from __future__ import annotations
@@ -39,6 +42,17 @@ class StoreCheck:
     missing: list[Path] = field(default_factory=list)
     orphans: list[Path] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # same conversation and outcome, other recorded details: path -> what differs
+    refreshed: dict[Path, list[str]] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> list[Path]:
+        """Stored files whose conversation or outcome drifted (not missing, not orphans)."""
+        return [Path(d.path) for d in self.drift if d.status == "changed" and d.path]
+
+    @property
+    def unreadable(self) -> list[Path]:
+        return list(dict.fromkeys(Path(p.file) for p in self.problems))
 
     @property
     def clean(self) -> bool:
@@ -61,7 +75,11 @@ class StoreCheck:
                 for d in self.drift
             ],
             "problems": [str(p) for p in self.problems],
-            "updated": [str(p) for p in updated],
+            "updated": [
+                str(p) for p in updated if p not in self.refreshed and p not in self.orphans
+            ],
+            "refreshed": [str(p) for p in updated if p in self.refreshed],
+            "deleted": [str(p) for p in updated if p in self.orphans],
         }
 
 
@@ -126,6 +144,8 @@ def check_store(result: SuiteResult, out: str | Path) -> StoreCheck:
         )
         if d is not None:
             check.drift.append(d)
+        elif stored_text != text:
+            check.refreshed[path] = recorded_changes(stored, transcript)
     folder = Path(out) / result.flow.flow
     cast = {p.persona for p in result.personas}
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
@@ -134,6 +154,25 @@ def check_store(result: SuiteResult, out: str | Path) -> StoreCheck:
             check.orphans.append(path)
             check.drift.append(TranscriptDiff(persona, 0, "orphan", str(path)))
     return check
+
+
+def recorded_changes(stored: Transcript, fresh: Transcript) -> list[str]:
+    """What differs between two transcripts of the same conversation and outcome, in words:
+    "flow hash", "flow version", "check results", or the field's name."""
+    old, new = stored.model_dump(mode="json"), fresh.model_dump(mode="json")
+    out: list[str] = []
+    for key, value in new.items():
+        if old.get(key) == value:
+            continue
+        if key == "flow":
+            out += [
+                f"flow {k}" for k in ("hash", "version", "id") if old[key].get(k) != value.get(k)
+            ]
+        elif key in ("checks", "passed"):
+            out.append("check results")
+        else:
+            out.append(key.replace("_", " "))
+    return list(dict.fromkeys(out)) or ["formatting"]
 
 
 def write_missing(check: StoreCheck) -> list[Path]:
@@ -152,12 +191,39 @@ def update_store(check: StoreCheck) -> list[Path]:
     return [*check.writes, *check.orphans]
 
 
+def _update_line(check: StoreCheck, touched: list[Path]) -> str:
+    """`--update`: drift rewritten, new ones written, provenance refreshed, orphans deleted."""
+    done = set(touched)
+    changed = [p for p in check.changed if p in done]
+    new = [p for p in check.missing if p in done]
+    unreadable = [p for p in check.unreadable if p in done]
+    refreshed = [p for p in check.refreshed if p in done]
+    deleted = [p for p in check.orphans if p in done]
+    parts = []
+    if changed:
+        parts.append(f"updated {len(changed)} (drifted)")
+    if new:
+        parts.append(f"wrote {len(new)} new")
+    if unreadable:
+        parts.append(f"rewrote {len(unreadable)} unreadable")
+    if refreshed:
+        what = list(dict.fromkeys(w for p in refreshed for w in check.refreshed[p]))
+        parts.append(
+            f"refreshed the {_and(what)} of {len(refreshed)} (same conversation and outcome)"
+        )
+    if deleted:
+        parts.append(f"deleted {len(deleted)} (persona removed)")
+    return "stored transcripts: " + ", ".join(parts) if parts else "transcripts up to date"
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def summary(check: StoreCheck, touched: list[Path], *, snapshot: bool, update: bool) -> list[str]:
     """The stderr lines saying what happened to the stored transcripts."""
     if update:
-        return [
-            f"updated {len(touched)} stored transcript(s)" if touched else "transcripts up to date"
-        ]
+        return [_update_line(check, touched)]
     if snapshot:
         return (
             [f"{len(check.drift)} transcript(s) drifted; accept with --update"]
