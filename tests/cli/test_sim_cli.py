@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -141,6 +142,7 @@ def test_every_option_has_help() -> None:
 
 def test_snapshot_writes_nothing_and_a_missing_snapshot_stays_missing(tmp_path: Path) -> None:
     folder = project(tmp_path)
+    shutil.rmtree(folder / "transcripts")  # `new` ships them; here none is stored yet
     for _ in range(2):  # the first run must not record what the second would then accept
         result = cli("test", "flows/inbound.yaml", "--snapshot", cwd=folder)
         assert result.returncode == 1, result.stdout + result.stderr
@@ -236,10 +238,14 @@ def test_ctrl_c_while_reporting_says_how_to_resume(tmp_path: Path, monkeypatch) 
 
     monkeypatch.setattr(report, "build_report", interrupted)
     flow = str(folder / "flows" / "inbound.yaml")
-    result = CliRunner().invoke(app, ["test", flow])
-    assert result.exit_code == 130
-    assert "interrupted; 3 of 3 transcripts are saved" in result.stderr
-    assert "run again with --resume" in result.stderr and result.stdout == ""
+    for shipped in (True, False):  # stored before the run (`new` ships them), or written by it
+        if not shipped:
+            shutil.rmtree(folder / "transcripts")
+        result = CliRunner().invoke(app, ["test", flow])
+        assert result.exit_code == 130
+        assert "interrupted; 3 of 3 transcripts are saved" in result.stderr
+        assert "run again with --resume" in result.stderr and result.stdout == ""
+        assert len(list((folder / "transcripts" / "inbound").glob("*.yaml"))) == 3
 
 
 def test_simulate_and_test_offer_the_llm_flags() -> None:

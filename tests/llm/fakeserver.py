@@ -19,7 +19,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 Script = Callable[[dict[str, Any]], str]
-FAULTS = ("400", "401", "429", "500", "503", "timeout", "malformed", "empty", "disconnect")
+HTTP_FAULTS = ("400", "401", "403", "404", "429", "500", "503")
+FAULTS = (*HTTP_FAULTS, "timeout", "malformed", "empty", "disconnect")
 
 
 def echo_script(request: dict[str, Any]) -> str:
@@ -59,6 +60,9 @@ class FakeLLM:
     hang: float = 5.0
     faults: deque[str] = field(default_factory=deque)
     requests: list[dict[str, Any]] = field(default_factory=list)
+    api_key: str | None = None  # when set, a request without `Bearer <api_key>` gets a 401
+    fault_for: Callable[[dict[str, Any]], str | None] | None = None  # a fault chosen per request
+    auth: list[str | None] = field(default_factory=list)  # each request's Authorization header
     in_flight: int = 0
     max_in_flight: int = 0
     port: int = 0
@@ -82,15 +86,19 @@ class FakeLLM:
     def reset(self) -> None:
         with self._lock:
             self.requests.clear()
+            self.auth.clear()
             self.faults.clear()
             self.max_in_flight = 0
 
-    def _enter(self, body: dict[str, Any]) -> str | None:
+    def _enter(self, body: dict[str, Any], auth: str | None) -> str | None:
         with self._lock:
             self.requests.append(body)
+            self.auth.append(auth)
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
-            return self.faults.popleft() if self.faults else None
+            if self.faults:
+                return self.faults.popleft()
+            return self.fault_for(body) if self.fault_for is not None else None
 
     def _leave(self) -> None:
         with self._lock:
@@ -144,7 +152,10 @@ def make_handler(state: FakeLLM) -> type[BaseHTTPRequestHandler]:
             if not self.path.rstrip("/").endswith("/chat/completions"):
                 self._send(404, b'{"error": {"message": "not found"}}')
                 return
-            fault = state._enter(body)
+            auth = self.headers.get("Authorization")
+            fault = state._enter(body, auth)
+            if state.api_key is not None and auth != f"Bearer {state.api_key}":
+                fault = "401"
             try:
                 if state.latency:
                     time.sleep(state.latency)
@@ -153,7 +164,7 @@ def make_handler(state: FakeLLM) -> type[BaseHTTPRequestHandler]:
                 state._leave()
 
         def _reply(self, body: dict[str, Any], fault: str | None) -> None:
-            if fault in ("400", "401", "429", "500", "503"):
+            if fault in HTTP_FAULTS:
                 error = {"error": {"message": f"injected {fault}", "type": "fake", "code": fault}}
                 self._send(int(fault), json.dumps(error).encode())
             elif fault == "timeout":

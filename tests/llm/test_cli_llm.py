@@ -5,66 +5,25 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 from buyers import kind, rules_model, truthful_buyer, with_understanding
+from project import CAST, FILES, FLOW, ROOT, SETTINGS, invoke, llm_flags, stored
 from typer.testing import CliRunner
 
 from convodesk.cli.app import app
 from convodesk.runtime import load_flow
 from convodesk.sim.runner import seed_for
 
-ROOT = Path(__file__).resolve().parents[2]
-FLOW = ROOT / "flows" / "saas_inbound.yaml"
-CAST = ("enterprise-buyer", "midmarket-lukewarm", "small-company", "terse-refuses-budget")
-FILES = {
-    "enterprise-buyer": "enterprise_buyer.yaml",
-    "midmarket-lukewarm": "midmarket_lukewarm.yaml",
-    "small-company": "small_company.yaml",
-    "terse-refuses-budget": "terse_refuses_budget.yaml",
-}
-SETTINGS = "[llm]\ntimeout = 3\nretries = 8\nbackoff = 0.01\nbackoff_cap = 0.05\n"
 
-
-@pytest.fixture
-def proj(tmp_path: Path) -> Path:
-    """A project (flows/ beside personas/) with four example personas and fast LLM settings."""
-    root = tmp_path / "proj"
-    (root / "flows").mkdir(parents=True)
-    (root / "personas").mkdir()
-    shutil.copy(FLOW, root / "flows" / FLOW.name)
-    for name in CAST:
-        # the tests that judge set their own rubric items; the example's would add judge calls
-        data = yaml.safe_load((ROOT / "personas" / FILES[name]).read_text())
-        data["expect"].pop("rubric", None)
-        (root / "personas" / FILES[name]).write_text(yaml.safe_dump(data, sort_keys=False))
-    (root / "convodesk.toml").write_text(SETTINGS)
-    return root
-
-
-def invoke(proj: Path, *args: str) -> Any:
-    result = CliRunner().invoke(
-        app,
-        ["test", str(proj / "flows" / FLOW.name), *args],
-        env={"CONVODESK_API_KEY": "sk-test", "CONVODESK_MODEL": None, "COLUMNS": "160"},
-    )
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    return result
-
-
-def llm_flags(fake: Any) -> list[str]:
-    return ["--model", "openai/fake", "--api-base", fake.base]
-
-
-def stored(proj: Path, persona: str) -> dict[str, Any]:
-    return yaml.safe_load((proj / "transcripts" / "saas_inbound" / f"{persona}.yaml").read_text())
+def report_ok(result: Any) -> bool:
+    """Every conversation passed its checks (whatever the exit code says about the run)."""
+    data = json.loads(result.stdout)
+    return all(c["status"] == "pass" for c in data["conversations"])
 
 
 def test_llm_personas_run_concurrently_and_the_second_run_makes_no_call(fake, proj) -> None:
@@ -202,7 +161,11 @@ def test_project_llm_understanding_with_invalid_json_falls_back_and_is_stored(fa
     )
     fake.script = lambda request: "I think they have about 250 people."
     result = invoke(proj, "--json")
-    assert result.exit_code == 0, result.output
+    # every check passed, but no message was read by the model: the LLM path was not tested
+    assert result.exit_code == 1, result.output
+    assert report_ok(result) and json.loads(result.stdout)["llm"]["understanding_untested"]
+    assert "LLM understanding fell back to the rules on all" in result.stderr
+    assert "the LLM path was not tested (exit 1)" in result.stderr
     report = json.loads(result.stdout)
     for persona in CAST:
         t = stored(proj, persona)
@@ -220,7 +183,9 @@ def test_project_llm_understanding_with_invalid_json_falls_back_and_is_stored(fa
     assert report["llm"]["retries_by_cause"]["invalid_json"] == fake.calls // 2
     assert report["llm"]["fallback_messages"] == fake.calls // 2
     text = invoke(proj, "--no-cache", "--out", str(proj / "again")).stdout
-    assert "rules fallback on" in text
+    assert "rules fallback on" in text and "the LLM path was not tested" in text
+    assert "LLM understanding not tested: every message fell back to the rules" in text
+    assert "all passed" not in text
     calls = fake.calls
     assert invoke(proj, "--understanding", "rules", "--out", str(proj / "r")).exit_code == 0
     assert fake.calls == calls, "the flag beat the project setting: no call"
@@ -233,7 +198,7 @@ def test_the_flows_understanding_key_beats_the_project_and_loses_to_the_flag(fak
     )
     flow = proj / "flows" / FLOW.name
     flow.write_text(flow.read_text() + "\nunderstanding: llm\n")
-    fake.script = lambda request: "I think they have about 250 people."
+    fake.script = rules_model(load_flow(flow))
     assert invoke(proj, "--no-cache", "--out", str(proj / "a")).exit_code == 0
     assert fake.calls > 0, "the flow's key chose LLM understanding over the project's rules"
     calls = fake.calls
@@ -325,7 +290,8 @@ def test_bad_llm_flags_and_settings_exit_2_in_one_line(fake, proj) -> None:
     result = invoke(proj)
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == [
-        f"convodesk: {proj / 'convodesk.toml'}: [llm] understanding: Input should be 'rules' or 'llm'"
+        f"convodesk: {proj / 'convodesk.toml'}:2: [llm] understanding: expected 'rules' or 'llm', "
+        'got "sometimes"'
     ]
     assert fake.calls == 0
 

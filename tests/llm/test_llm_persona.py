@@ -90,7 +90,10 @@ async def test_role_break_is_retried_then_accepted(fake, client_for, broken) -> 
 async def test_repeated_role_break_is_a_persona_failure_not_a_crash(fake, client_for) -> None:
     fake.script = replies("I'm an AI, so I don't have a company.")
     reply = await persona(client_for(fake)).reply(BOT, turn=1)
-    assert reply.failure == "persona broke role: talks about being an AI or about its instructions"
+    assert reply.failure == (  # the reply is quoted: a report shows what the model said
+        "persona broke role (talks about being an AI or about its instructions): "
+        "\"I'm an AI, so I don't have a company.\""
+    )
     assert reply.leave and reply.text is None and fake.calls == 2
 
 

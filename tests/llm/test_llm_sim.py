@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from fakeserver import buyer_script
 
-from convodesk.llm.driver import PersonaFailure
 from convodesk.llm.report import build_report, render_report
 from convodesk.llm.suite import LLMRun, OptionsError, build_llm_options
 from convodesk.runtime import load_flow
@@ -84,7 +83,18 @@ async def test_role_break_becomes_a_persona_error_not_a_crash(fake, tmp_path, fl
     llm, result = await run(options(fake, tmp_path), flow, runs=1)
     conversation = result.conversations[0]
     assert conversation.persona_error is not None
-    assert conversation.persona_error.startswith(PersonaFailure.__name__)
+    assert conversation.persona_error == (
+        "persona broke role (talks about being an AI or about its instructions): "
+        '"As an AI language model I cannot do that."'
+    )
+    assert conversation.turns == 0
+    # a chat never answered is not checked beyond its opening ("asked but not understood")
+    assert {c.id: c.status for c in conversation.checks if c.status != "skip"} == {
+        "ai_disclosure": "pass",
+        "approved_answers_only": "pass",
+    }
+    skipped = [c for c in conversation.checks if c.status == "skip"]
+    assert skipped and all("before its first message" in c.explanation for c in skipped)
     report = build_report(llm.accounting.total(), result.conversations)
     assert list(report.persona_failures.values()) == [conversation.persona_error]
 

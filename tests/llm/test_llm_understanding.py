@@ -119,7 +119,8 @@ async def test_unreachable_model_falls_back_to_rules(fake, client_for, flow) -> 
     llm = LLMUnderstander(client_for(fake, retries=1))
     analysis = await llm.analyze_async("500", flow, ["company_size"], {}, TODAY)
     assert analysis.source == FALLBACK_SOURCE and "call failed" in analysis.note
-    assert "InternalServerError" in analysis.note
+    assert "gave up after 2 attempts (HTTP 500): injected 500" in analysis.note
+    assert (llm.stats.decided, llm.stats.fallbacks, llm.stats.untested) == (0, 1, True)
 
 
 async def test_replay_miss_is_not_swallowed_by_the_fallback(

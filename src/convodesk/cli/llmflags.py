@@ -3,6 +3,7 @@ bad combination). Nothing here imports litellm."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -52,7 +53,8 @@ API_BASE = typer.Option(
     None,
     "--api-base",
     help="OpenAI-compatible server for the model (e.g. http://localhost:8000/v1); also "
-    "CONVODESK_API_BASE or [llm] api_base. The key comes from CONVODESK_API_KEY.",
+    "CONVODESK_API_BASE or [llm] api_base. The key comes from CONVODESK_API_KEY (or the "
+    "provider's own variable); with none, the server is sent a placeholder key.",
     show_default=False,
 )
 
@@ -87,5 +89,8 @@ def llm_options(
             project=project_root(flow) or flow.resolve().parent,
             flow_understanding=loaded.understanding if loaded is not None else None,
         )
-    except OptionsError as exc:
-        raise usage(str(exc)) from None
+    except OptionsError as exc:  # one line per problem: every bad setting at once
+        *first, last = str(exc).splitlines() or ["bad LLM settings"]
+        for line in first:
+            print(f"convodesk: {line}", file=sys.stderr)
+        raise usage(last) from None

@@ -1,7 +1,9 @@
 """`convodesk simulate`: one conversation between a flow and a persona, scripted or LLM-played.
 
-Exit 1 when a check or rubric item failed, an LLM replay missed, or the simulated buyer
-failed (a persona error: with one conversation, nothing about the flow was tested).
+Exit 1 when a check or rubric item failed, an LLM replay missed, the simulated buyer failed (a
+persona error: with one conversation, nothing about the flow was tested), or every buyer message
+of an `--understanding llm` run fell back to the rules; 2 for bad input, including LLM settings
+no request can work with (no API key, a refused key, an unknown model).
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from pathlib import Path
 import typer
 
 from . import llmflags
-from .errors import Exit, bad_input
+from .errors import Exit, bad_input, usage
 from .loading import require_flow
-from .suite import parse_date
+from .suite import parse_date, warn_fallbacks
 
 
 def simulate(
@@ -76,11 +78,17 @@ def simulate(
         no_cache=no_cache,
         api_base=api_base,
     )
-    run = asyncio.run(run_one(loaded, buyer, options=options, seed=seed, on_date=reference))
+    try:
+        run = asyncio.run(run_one(loaded, buyer, options=options, seed=seed, on_date=reference))
+    except Exception as exc:
+        if getattr(exc, "aborts_run", False):  # no API key, a refused key, an unknown model
+            raise usage(str(exc)) from None
+        raise
     result = run.result.conversations[0]
-    code = Exit.OK if result.passed and not run.replay_misses else Exit.FAILED
+    code = Exit.OK if result.passed and not run.failed else Exit.FAILED
     for miss in run.replay_misses:
         print(f"convodesk: {miss}", file=sys.stderr)
+    warn_fallbacks(usage_json(run))
     shown = to_transcript(result)  # redacted when the flow or --redact asks
     if as_json:
         data = shown.model_dump(mode="json")

@@ -5,9 +5,11 @@ overwrites a stored transcript (a CI run must not rewrite what it checks); `--sn
 writes nothing and exits 1 on drift; `--update` rewrites them.
 
 Exit codes: 0 passed; 1 a flow check or rubric item failed, a snapshot drifted, an LLM replay
-missed, or every conversation was a persona error (nothing was tested); 2 bad input; 130
-interrupted. Persona errors alone (the simulated buyer failed, not the flow) exit 0 and are
-reported loudly on stdout and stderr.
+missed, every conversation was a persona error, or every buyer message of an `--understanding
+llm` run fell back to the rules (nothing was tested); 2 bad input, including LLM settings no
+request can work with (no API key, a refused key, an unknown model); 130 interrupted. Persona
+errors alone (the simulated buyer failed, not the flow) exit 0 and are reported loudly on
+stdout and stderr.
 """
 
 from __future__ import annotations
@@ -63,9 +65,8 @@ def _check_junit(path: Path) -> None:
 
 
 def _interrupted(recorder: Recorder, total: int, out: Path) -> int:
-    done_count = len(recorder.written) + len(recorder.kept)
     print(
-        f"convodesk: interrupted; {done_count} of {total} transcripts are saved in {out}; "
+        f"convodesk: interrupted; {recorder.saved} of {total} transcripts are saved in {out}; "
         "run again with --resume to finish",
         file=sys.stderr,
     )
@@ -204,6 +205,10 @@ def test(
         return _interrupted(recorder, total, out)
     except OSError as exc:
         raise usage(f"cannot write transcripts to {out}: {exc.strerror or exc}") from None
+    except Exception as exc:
+        if getattr(exc, "aborts_run", False):  # no API key, a refused key, an unknown model
+            raise usage(str(exc)) from None
+        raise
     try:
         return _report(run, recorder, out, junit, as_json, snapshot, update, runs)
     except KeyboardInterrupt:  # Ctrl-C while reporting: the transcripts are all saved already
@@ -329,8 +334,28 @@ def _report(
     return Exit.OK
 
 
+def warn_fallbacks(llm: dict[str, Any] | None) -> None:
+    """stderr, whenever LLM understanding fell back to the rules: how often and why. A run whose
+    every message fell back exits 1 (the LLM path was not tested); a partial one exits 0."""
+    llm = llm or {}
+    fell = int(llm.get("fallback_messages") or 0)
+    if not fell:
+        return
+    total = fell + int(llm.get("llm_messages") or 0)
+    reasons = llm.get("fallback_reasons") or {}
+    why = f" (most often: {next(iter(reasons))})" if reasons else ""
+    if llm.get("understanding_untested"):
+        head = f"LLM understanding fell back to the rules on all {fell} message(s)"
+        tail = "; the LLM path was not tested (exit 1)"
+    else:
+        head = f"LLM understanding fell back to the rules on {fell} of {total} message(s)"
+        tail = ""
+    print(f"convodesk: warning: {head}{why}{tail}", file=sys.stderr)
+
+
 def _warn(run: Any, report: Any) -> None:
-    """stderr: every replay miss (CI fails on them), and persona errors, which do not fail."""
+    """stderr: every replay miss (CI fails on them), persona errors, which do not fail, and
+    LLM understanding that fell back to the rules."""
     misses = run.replay_misses
     for miss in misses[:MISSES_SHOWN]:
         print(f"convodesk: {miss}", file=sys.stderr)
@@ -344,6 +369,7 @@ def _warn(run: Any, report: Any) -> None:
             f"buyer failed, not the flow; not counted): {names}",
             file=sys.stderr,
         )
+    warn_fallbacks(report.llm)
 
 
 def register(app: typer.Typer) -> None:

@@ -139,24 +139,24 @@ class ResponseCache:
     ) -> ReplayMiss:
         """Build the replay error: the diff against the closest entry for the same place.
 
-        Candidates are entries of the same conversation and turn (same purpose first); then of
-        the same conversation; the closest is the most similar rendered request.
+        Only a request of the same purpose (persona, understanding, judge) is compared: a new
+        rubric diffed against a persona request would show two unrelated prompts. Candidates
+        are that conversation's requests of this turn, else of any turn; when it has none (a
+        conversation judged for the first time), the error says so instead of guessing.
         """
         wanted = _render(model, messages, params)
-        pool = self.entries()
-        tiers = [
-            [
-                e
-                for e in pool
-                if (e.conversation, e.turn, e.purpose) == (conversation, turn, purpose)
-            ],
-            [e for e in pool if (e.conversation, e.turn) == (conversation, turn)],
-            [e for e in pool if e.conversation == conversation],
+        pool = [
+            e for e in self.entries() if e.conversation == conversation and e.purpose == purpose
         ]
-        candidates = next((tier for tier in tiers if tier), [])
+        candidates = [e for e in pool if e.turn == turn] or pool
         if not candidates:
+            what = f"{purpose} request" if purpose else "request"
             return ReplayMiss(
-                conversation, turn, purpose, "(no cached request for this conversation)"
+                conversation,
+                turn,
+                purpose,
+                f"(no cached {what} for this conversation to compare with: it was never "
+                "recorded; run once without --replay to record it)",
             )
 
         def similarity(entry: CacheEntry) -> float:

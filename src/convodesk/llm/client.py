@@ -17,17 +17,16 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from . import lazy
+from . import errors, lazy
 from .cache import CachedResponse, CacheEntry, CacheMode, ReplayMiss, ResponseCache, request_key
 from .config import LLMConfig
+from .errors import LLMConfigError, LLMError, retry_cause
 
+__all__ = ["LLMClient", "LLMConfigError", "LLMError", "Usage", "retry_cause"]
 
-class LLMError(RuntimeError):
-    """A call failed for good (retries exhausted or a permanent error); callers degrade."""
-
-    def __init__(self, message: str, *, attempts: int, kind: str) -> None:
-        super().__init__(message)
-        self.attempts, self.kind = attempts, kind
+PLACEHOLDER_KEY = "sk-convodesk-no-key"
+"""Sent to an `api_base` server when no key is configured: the OpenAI client refuses to send a
+request without one, and local OpenAI-compatible servers (vLLM, llama.cpp, Ollama) ignore it."""
 
 
 class Completion(BaseModel):
@@ -59,6 +58,8 @@ class Usage(BaseModel):
 
     `retries` counts transport retries (attempts beyond the first); `retries_by_cause` counts
     those by cause and also the content re-asks (invalid JSON, empty reply, role break).
+    Tokens and cost are what this run's calls spent; the `cached_` ones are what the answers
+    served from the cache cost when they were recorded (saved this time, not spent).
     """
 
     calls: int = 0
@@ -70,12 +71,20 @@ class Usage(BaseModel):
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cost: float = 0.0
+    cached_prompt_tokens: int = 0
+    cached_completion_tokens: int = 0
+    cached_cost: float = 0.0
     unpriced_models: list[str] = Field(default_factory=list)
     latencies: list[float] = Field(default_factory=list)
 
     @property
     def tokens(self) -> int:
+        """Spent by this run's calls."""
         return self.prompt_tokens + self.completion_tokens
+
+    @property
+    def cached_tokens(self) -> int:
+        return self.cached_prompt_tokens + self.cached_completion_tokens
 
     def retried(self, cause: str) -> None:
         self.retries_by_cause[cause] = self.retries_by_cause.get(cause, 0) + 1
@@ -88,6 +97,9 @@ class Usage(BaseModel):
         self.prompt_tokens += other.prompt_tokens
         self.completion_tokens += other.completion_tokens
         self.cost += other.cost
+        self.cached_prompt_tokens += other.cached_prompt_tokens
+        self.cached_completion_tokens += other.cached_completion_tokens
+        self.cached_cost += other.cached_cost
         self.unpriced_models = sorted({*self.unpriced_models, *other.unpriced_models})
         self.latencies.extend(other.latencies)
 
@@ -128,7 +140,9 @@ class LLMClient:
         self._rng = rng or random.Random()
         self._semaphore: asyncio.Semaphore | None = None
         self._unpriced: set[str] = set()
+        self._auth: dict[str, dict[str, str]] = {}  # model -> api_base / api_key to send
         self.misses: list[ReplayMiss] = []  # kept: a caller may swallow the exception
+        self.fatal: LLMConfigError | None = None  # the configuration error that stops the run
 
     @property
     def semaphore(self) -> asyncio.Semaphore:
@@ -156,13 +170,16 @@ class LLMClient:
         purpose: str = "",
         **params: Any,
     ) -> Completion:
-        """One chat completion, from the cache when possible. Raises `ReplayMiss` or `LLMError`."""
+        """One chat completion, from the cache when possible.
+
+        Raises `ReplayMiss`, `LLMError`, or `LLMConfigError` when no request of this run can
+        work (no key, a refused key, an unknown model): later calls then fail at once with it.
+        """
         model = model or self.config.model
         if not model:
-            raise LLMError(
+            raise LLMConfigError(
                 "no model: pass --model, set CONVODESK_MODEL or [llm] model in convodesk.toml",
                 attempts=0,
-                kind="config",
             )
         request_params = self.params_for(**params)
         key = request_key(model, messages, request_params)
@@ -170,7 +187,7 @@ class LLMClient:
         hit = self.cache.get(key)
         if hit is not None:
             usage.cache_hits += 1
-            self._count(usage, hit.response)
+            self._count(usage, hit.response, cached=True)
             return Completion(cached=True, **hit.response.model_dump(exclude={"cost_known"}))
         if self.cache.mode is CacheMode.REPLAY:
             miss = self.cache.miss(
@@ -183,6 +200,8 @@ class LLMClient:
             )
             self.misses.append(miss)
             raise miss
+        if self.fatal is not None:  # every request would fail the same way: do not send it
+            raise LLMConfigError(str(self.fatal), attempts=0)
         response = await self._call(model, messages, request_params, usage)
         usage.calls += 1
         usage.latencies.append(response.latency)
@@ -205,10 +224,15 @@ class LLMClient:
         """A caller re-asked because the content was unusable (see `RETRY_CAUSES`)."""
         self.accounting.of(conversation).retried(cause)
 
-    def _count(self, usage: Usage, response: CachedResponse) -> None:
-        usage.prompt_tokens += response.prompt_tokens
-        usage.completion_tokens += response.completion_tokens
-        usage.cost += response.cost
+    def _count(self, usage: Usage, response: CachedResponse, *, cached: bool = False) -> None:
+        if cached:
+            usage.cached_prompt_tokens += response.prompt_tokens
+            usage.cached_completion_tokens += response.completion_tokens
+            usage.cached_cost += response.cost
+        else:
+            usage.prompt_tokens += response.prompt_tokens
+            usage.completion_tokens += response.completion_tokens
+            usage.cost += response.cost
         if not response.cost_known and response.model not in usage.unpriced_models:
             usage.unpriced_models.append(response.model)
 
@@ -217,13 +241,45 @@ class LLMClient:
         ceiling = min(self.config.backoff_cap, self.config.backoff * 2**attempt)
         return self._rng.uniform(ceiling / 2, ceiling)
 
+    def _credentials(self, model: str) -> dict[str, str]:
+        """`api_base` and `api_key` for `model`, decided once per model and run.
+
+        A configured key is sent as it is. Without one, litellm looks in the provider's own
+        variables (OPENAI_API_KEY...); when those are missing too, a server at `api_base` gets
+        `PLACEHOLDER_KEY` (local servers need none), and a hosted provider is a configuration
+        error raised before any request.
+        """
+        known = self._auth.get(model)
+        if known is not None:
+            return known
+        base, key = self.config.api_base, self.config.api_key
+        extra = {"api_base": base} if base else {}
+        if key:
+            extra["api_key"] = key
+        elif missing := _missing_keys(model, base):
+            if not base:
+                raise self._stop(
+                    LLMConfigError(
+                        f"{model}: no API key: set CONVODESK_API_KEY (or {' or '.join(missing)}), "
+                        "or use --api-base for a server that needs none"
+                    )
+                )
+            extra["api_key"] = PLACEHOLDER_KEY
+        self._auth[model] = extra
+        return extra
+
+    def _stop(self, error: LLMConfigError) -> LLMConfigError:
+        if self.fatal is None:
+            self.fatal = error
+        return error
+
     async def _call(
         self, model: str, messages: list[dict[str, Any]], params: dict[str, Any], usage: Usage
     ) -> CachedResponse:
         litellm = lazy.litellm()
         retryable = lazy.retryable_errors()
-        extra = {"api_base": self.config.api_base, "api_key": self.config.api_key}
-        extra = {k: v for k, v in extra.items() if v}
+        # litellm's mock_response never leaves the process: it needs no key
+        extra = {} if "mock_response" in params else self._credentials(model)
         attempts = self.config.retries + 1
         last: BaseException | None = None
         for attempt in range(attempts):
@@ -232,8 +288,10 @@ class LLMClient:
                 usage.retries += 1
                 usage.retried(retry_cause(last))
                 await asyncio.sleep(self.backoff(attempt - 1))
-            usage.attempts += 1
             async with self.semaphore:
+                if self.fatal is not None:  # it came while this request waited for a slot
+                    raise LLMConfigError(str(self.fatal), attempts=0)
+                usage.attempts += 1
                 started = time.perf_counter()
                 try:
                     async with asyncio.timeout(self.config.timeout * 1.5 + 1):
@@ -246,27 +304,31 @@ class LLMClient:
                             **extra,
                             **params,
                         )
-                except TimeoutError as exc:  # our backstop fired: litellm's own timeout did not
-                    last = exc
-                    continue
-                except retryable as exc:
-                    last = exc
-                    continue
-                except Exception as exc:
+                except Exception as exc:  # our own timeout backstop is a TimeoutError
+                    verdict = errors.outcome(exc, retryable)
+                    if verdict == "retry":
+                        last = exc
+                        continue
                     usage.failures += 1
+                    if verdict == "config":
+                        placeholder = extra.get("api_key") == PLACEHOLDER_KEY
+                        raise self._stop(
+                            errors.config(
+                                exc,
+                                model=model,
+                                api_base=self.config.api_base,
+                                placeholder=placeholder,
+                            )
+                        ) from exc
                     raise LLMError(
-                        f"{type(exc).__name__}: {_short(exc)}",
-                        attempts=attempt + 1,
-                        kind="permanent",
+                        errors.permanent(exc), attempts=attempt + 1, kind="permanent"
                     ) from exc
                 latency = time.perf_counter() - started
             return self._response(raw, model, latency)
         usage.failures += 1
         assert last is not None
         raise LLMError(
-            f"gave up after {attempts} attempts: {type(last).__name__}: {_short(last)}",
-            attempts=attempts,
-            kind="transient",
+            errors.transient(last, attempts), attempts=attempts, kind="transient"
         ) from last
 
     def _response(self, raw: Any, model: str, latency: float) -> CachedResponse:
@@ -291,31 +353,10 @@ class LLMClient:
         )
 
 
-def retry_cause(exc: BaseException) -> str:
-    """Which of `RETRY_CAUSES` a transport failure was.
-
-    litellm reports a dropped connection and an unparsable body as `InternalServerError`, so
-    the exception chain (the JSON error or the socket error underneath) decides those.
-    """
-    chain: list[BaseException] = []
-    seen: BaseException | None = exc
-    while seen is not None and len(chain) < 12:
-        chain.append(seen)
-        seen = seen.__cause__ or seen.__context__
-    names = [type(e).__name__ for e in chain]
-    if any(isinstance(e, TimeoutError) for e in chain) or any("Timeout" in n for n in names):
-        return "timeout"
-    if any(isinstance(e, ValueError) for e in chain[1:]):  # json.JSONDecodeError is one
-        return "malformed_body"
-    if any(isinstance(e, ConnectionError) for e in chain) or any(
-        marker in n for n in names for marker in ("Connection", "Disconnect", "ReadError")
-    ):
-        return "connection"
-    if "RateLimitError" in names[0] or getattr(exc, "status_code", None) == 429:
-        return "429"
-    return "5xx"
-
-
-def _short(exc: BaseException, limit: int = 200) -> str:
-    text = " ".join(str(exc).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _missing_keys(model: str, api_base: str | None) -> list[str]:
+    """The provider's key variables litellm would need for `model` and cannot find."""
+    try:
+        found = lazy.litellm().validate_environment(model=model, api_base=api_base)
+    except Exception:  # a model litellm cannot place: let the call itself say what is wrong
+        return []
+    return [name for name in found.get("missing_keys") or [] if name.endswith("_API_KEY")]

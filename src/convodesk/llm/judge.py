@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .cache import ReplayMiss
-from .client import LLMClient, LLMError
+from .client import LLMClient, LLMConfigError, LLMError
 from .jsonreply import InvalidReply, ask_json
 from .persona import field
 
@@ -91,6 +91,8 @@ class Judge:
                 purpose="judge",
                 temperature=0,
             )
+        except LLMConfigError:
+            raise  # no request of this run can work: the run stops (exit 2)
         except (InvalidReply, LLMError) as exc:
             reason = f"the judge gave no usable answer ({exc})"
             return [Verdict(item=item, verdict="inconclusive", reason=reason) for item in rubric]

@@ -45,7 +45,9 @@ def retryable_errors() -> tuple[type[BaseException], ...]:
     """Transient failures worth another try: rate limits, 5xx, timeouts, dropped connections.
 
     litellm maps a malformed body and a reset connection to `InternalServerError` too, so
-    those are retried as well; auth, bad-request and not-found errors are not.
+    those are retried as well; bad-request errors are not, and a missing key (which litellm
+    also raises as `InternalServerError`), auth and not-found errors stop the run
+    (`errors.outcome` decides before this tuple is consulted).
     """
     exc = litellm().exceptions
     return (

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .client import LLMClient, LLMError
+from .client import LLMClient, LLMConfigError, LLMError
 
 LEAVE = "[LEAVE]"
 _AI_TALK = re.compile(
@@ -138,7 +138,7 @@ class LLMPersona:
             *self.history,
             {"role": "user", "content": bot_text},
         ]
-        attempts, problem = 0, ""
+        attempts, problem, said = 0, "", ""
         for _ in range(self.tries):
             if problem:  # the previous answer was unusable: this is a nudged re-ask
                 cause = "empty_reply" if problem == "empty reply" else "role_break"
@@ -154,6 +154,8 @@ class LLMPersona:
                     temperature=self.temperature,
                     seed=self.seed,
                 )
+            except LLMConfigError:
+                raise  # no request of this run can work: the run stops (exit 2)
             except LLMError as exc:
                 return PersonaReply(
                     leave=True, failure=f"persona call failed: {exc}", attempts=attempts
@@ -162,6 +164,7 @@ class LLMPersona:
                 completion.text, str(field(field(self.persona, "profile", {}), "name", ""))
             )
             problem = self.role_break(text, bot_lines) or ""
+            said = text
             if not problem:
                 leave = LEAVE in text
                 text = " ".join(text.replace(LEAVE, " ").split())
@@ -181,7 +184,16 @@ class LLMPersona:
                     "Type only your next chat message.)",
                 },
             ]
-        return PersonaReply(leave=True, failure=f"persona broke role: {problem}", attempts=attempts)
+        failure = f"persona broke role ({problem})"
+        if said.strip():
+            failure += f": {_quote(said)}"
+        return PersonaReply(leave=True, failure=failure, attempts=attempts)
+
+
+def _quote(text: str, limit: int = 160) -> str:
+    """The reply that broke role, on one line, so a report shows what the model said."""
+    flat = " ".join(text.split())
+    return json.dumps(flat if len(flat) <= limit else flat[: limit - 1] + "…", ensure_ascii=False)
 
 
 def _compact(value: Any) -> str:

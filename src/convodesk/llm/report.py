@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
 from .client import Usage
 from .judge import Verdict, tally
+
+if TYPE_CHECKING:
+    from .understanding import UnderstandingStats
 
 
 class Latency(BaseModel):
@@ -45,6 +48,9 @@ class UsageSummary(BaseModel):
     cost: float
     latency: Latency
     retries_by_cause: dict[str, int] = Field(default_factory=dict)
+    cached_prompt_tokens: int = 0
+    cached_completion_tokens: int = 0
+    cached_cost: float = 0.0
 
 
 def summarize(usage: Usage) -> UsageSummary:
@@ -59,6 +65,9 @@ def summarize(usage: Usage) -> UsageSummary:
         cost=usage.cost,
         latency=latency(usage.latencies),
         retries_by_cause=dict(sorted(usage.retries_by_cause.items())),
+        cached_prompt_tokens=usage.cached_prompt_tokens,
+        cached_completion_tokens=usage.cached_completion_tokens,
+        cached_cost=usage.cached_cost,
     )
 
 
@@ -70,6 +79,9 @@ def causes_text(causes: Mapping[str, int]) -> str:
 
 
 class LLMReport(BaseModel):
+    """`prompt_tokens`, `completion_tokens` and `cost` are what this run's calls spent; the
+    `cached_` ones are what the answers served from the cache cost when recorded (saved)."""
+
     calls: int
     attempts: int
     retries: int
@@ -80,11 +92,17 @@ class LLMReport(BaseModel):
     cost: float
     unpriced_models: list[str]
     latency: Latency
+    cached_prompt_tokens: int = 0
+    cached_completion_tokens: int = 0
+    cached_cost: float = 0.0
     retries_by_cause: dict[str, int] = Field(default_factory=dict)
     persona_failures: dict[str, str] = Field(default_factory=dict)
     fact_errors: dict[str, list[str]] = Field(default_factory=dict)
-    understanding_fallbacks: int = 0
-    fallback_messages: int = 0
+    understanding_fallbacks: int = 0  # slots filled by the rules fallback
+    fallback_messages: int = 0  # buyer messages the rules read because the model did not
+    llm_messages: int = 0  # buyer messages the model decided (LLM understanding)
+    fallback_reasons: dict[str, int] = Field(default_factory=dict)
+    understanding_untested: bool = False  # LLM understanding, and every message fell back
     verdicts: dict[str, list[Verdict]] = Field(default_factory=dict)
     judged: dict[str, int] = Field(default_factory=dict)
     not_judged: dict[str, str] = Field(default_factory=dict)
@@ -108,8 +126,10 @@ def build_report(
     *,
     not_judged: Mapping[str, str] | None = None,
     replay_misses: Iterable[str] = (),
+    understanding: UnderstandingStats | None = None,
 ) -> LLMReport:
-    """`conversations` are the sim's `Conversation`s (persona, seed, actions, persona_error)."""
+    """`conversations` are the sim's `Conversation`s (persona, seed, actions, persona_error);
+    `understanding` the run's LLM understanding counts (None: rule understanding)."""
     failures: dict[str, str] = {}
     facts: dict[str, list[str]] = {}
     fallbacks = messages = 0
@@ -138,11 +158,17 @@ def build_report(
         cost=usage.cost,
         unpriced_models=usage.unpriced_models,
         latency=latency(usage.latencies),
+        cached_prompt_tokens=usage.cached_prompt_tokens,
+        cached_completion_tokens=usage.cached_completion_tokens,
+        cached_cost=usage.cached_cost,
         retries_by_cause=dict(sorted(usage.retries_by_cause.items())),
         persona_failures=failures,
         fact_errors=facts,
         understanding_fallbacks=fallbacks,
         fallback_messages=messages,
+        llm_messages=understanding.decided if understanding else 0,
+        fallback_reasons=dict(understanding.reasons.most_common()) if understanding else {},
+        understanding_untested=bool(understanding and understanding.untested),
         verdicts=verdicts,
         judged=tally(v for items in verdicts.values() for v in items),
         not_judged=dict(not_judged or {}),
@@ -150,14 +176,44 @@ def build_report(
     )
 
 
+def tokens_text(report: LLMReport | UsageSummary) -> str:
+    """'1200 spent (1000 in, 200 out) · 5400 from the cache (not spent)'."""
+    spent = report.prompt_tokens + report.completion_tokens
+    text = f"{spent} spent ({report.prompt_tokens} in, {report.completion_tokens} out)"
+    cached = report.cached_prompt_tokens + report.cached_completion_tokens
+    if cached:
+        text += f" · {cached} from the cache (not spent)"
+    return text
+
+
+def cost_text(report: LLMReport) -> str:
+    """'$0.0012 spent · $0.0340 saved by the cache', and the models litellm cannot price."""
+    text = f"${report.cost:.4f} spent"
+    if report.cache_hits:
+        text += f" · ${report.cached_cost:.4f} saved by the cache"
+    if report.unpriced_models:
+        text += f" (unknown for {', '.join(report.unpriced_models)})"
+    return text
+
+
+def understanding_text(report: LLMReport) -> str:
+    total = report.llm_messages + report.fallback_messages
+    of = f" of {total}" if report.llm_messages else ""
+    text = f"rules fallback on {report.fallback_messages}{of} message(s)"
+    if report.understanding_untested:
+        text = f"[red]{text}: the LLM path was not tested[/]"
+    return f"{text}; {report.understanding_fallbacks} slot(s) filled by it"
+
+
 def render_report(report: LLMReport) -> Any:
-    """A rich renderable (rich is imported here, only when a report is drawn)."""
+    """A rich renderable (rich is imported here, only when a report is drawn).
+
+    Persona failures are left to the caller, which prints each distinct one once.
+    """
     from rich.console import Group
+    from rich.markup import escape
     from rich.table import Table
 
-    cost = f"${report.cost:.4f}"
-    if report.unpriced_models:
-        cost += f" (unknown for {', '.join(report.unpriced_models)})"
     lat = report.latency
     summary = Table(title="LLM usage", show_header=False, box=None)
     summary.add_row(
@@ -167,33 +223,28 @@ def render_report(report: LLMReport) -> Any:
     if report.retries_by_cause:
         summary.add_row("retries by cause", causes_text(report.retries_by_cause))
     summary.add_row("cache hits", str(report.cache_hits))
-    summary.add_row(
-        "tokens",
-        f"{report.prompt_tokens + report.completion_tokens} ({report.prompt_tokens} in, {report.completion_tokens} out)",
-    )
-    summary.add_row("cost", cost)
+    summary.add_row("tokens", tokens_text(report))
+    summary.add_row("cost", cost_text(report))
     summary.add_row(
         "latency",
         f"mean {lat.mean:.2f}s · p50 {lat.p50:.2f}s · p95 {lat.p95:.2f}s · max {lat.max:.2f}s",
     )
     if report.understanding_fallbacks or report.fallback_messages:
-        summary.add_row(
-            "understanding",
-            f"rules fallback on {report.fallback_messages} message(s); "
-            f"{report.understanding_fallbacks} slot(s) filled by it",
-        )
+        summary.add_row("understanding", understanding_text(report))
+    for reason, count in list(report.fallback_reasons.items())[:3]:
+        summary.add_row("  fell back", escape(f"{reason} ({count})"))
     if report.replay_misses:
         summary.add_row("replay misses", f"[red]{len(report.replay_misses)}[/]")
     parts: list[Any] = [summary]
-    if report.persona_failures or report.fact_errors:
-        persona = Table(title="Persona errors (simulator, not flow)", show_lines=False)
+    # Persona failures (role breaks, failed calls) are printed once, by the suite report and by
+    # `simulate`, grouped; this table adds what only the fact checker knows.
+    if report.fact_errors:
+        persona = Table(title="Persona fact errors (simulator, not flow)", show_lines=False)
         persona.add_column("conversation")
         persona.add_column("problem")
-        for label, problem in report.persona_failures.items():
-            persona.add_row(label, problem)
         for label, errors in report.fact_errors.items():
             for error in errors:
-                persona.add_row(label, error)
+                persona.add_row(label, escape(error))
         parts.append(persona)
     if report.verdicts:
         judged = Table(

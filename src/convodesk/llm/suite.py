@@ -20,12 +20,12 @@ from convodesk.runtime.understanding import Understander
 
 from .cache import CacheMode, ResponseCache
 from .client import Accounting, LLMClient, Usage
-from .config import LLMConfig, find_config, resolve
+from .config import LLMConfig, describe_config_error, resolve
 from .driver import llm_driver_factory
 from .facts import shared_rules
 from .judge import Judge, Verdict
 from .memo import MemoRules
-from .understanding import LLMUnderstander, PrecomputedUnderstander
+from .understanding import LLMUnderstander, PrecomputedUnderstander, UnderstandingStats
 
 DEFAULT_CACHE_DIR = Path(".convodesk") / "llm-cache"
 
@@ -43,14 +43,9 @@ class LLMOptions(BaseModel):
     cache_mode: CacheMode
 
 
-def _settings_error(exc: Exception, project: Path | None) -> OptionsError:
-    """One line naming the file and key, not pydantic's multi-line dump."""
-    if isinstance(exc, ValidationError):
-        error = exc.errors()[0]
-        key = ".".join(str(part) for part in error["loc"]) or "llm"
-        where = find_config(project)
-        return OptionsError(f"{where or 'LLM settings'}: [llm] {key}: {error['msg']}")
-    return OptionsError(f"LLM settings: {exc}".splitlines()[0])
+def _settings_error(exc: Exception) -> OptionsError:
+    """Every problem in the settings, one line each, in plain words (see `describe_config_error`)."""
+    return OptionsError(describe_config_error(exc))
 
 
 def build_llm_options(
@@ -94,7 +89,7 @@ def build_llm_options(
             api_base=api_base,
         )
     except (ValidationError, ValueError, OSError) as exc:
-        raise _settings_error(exc, project) from None
+        raise _settings_error(exc) from None
     chosen = understanding or flow_understanding or config.understanding or "rules"
     if not (model or judge_model or chosen == "llm"):
         if replay or no_cache or api_base:
@@ -123,10 +118,17 @@ def conversation_label(persona: Any, seed: int) -> str:
 
 
 class LLMRun:
-    """One suite run's client, cache and accounting, and the pieces built on them."""
+    """One suite run's client, cache and accounting, and the pieces built on them.
 
-    def __init__(self, options: LLMOptions) -> None:
+    `understanding` counts the buyer messages the model decided and those that fell back to
+    the rules; a `replayer()` shares it, so resumed conversations are counted too.
+    """
+
+    def __init__(
+        self, options: LLMOptions, *, understanding: UnderstandingStats | None = None
+    ) -> None:
         self.options = options
+        self.understanding = understanding or UnderstandingStats()
         self.cache = ResponseCache(options.cache_dir, options.cache_mode)
         self.accounting = Accounting()
         self.client = LLMClient(options.config, self.cache, accounting=self.accounting)
@@ -136,7 +138,10 @@ class LLMRun:
         self.understander: PrecomputedUnderstander | Understander | None = None
         if options.understanding == "llm":
             llm = LLMUnderstander(
-                self.client, model=options.config.understanding_model, rules=self.rules
+                self.client,
+                model=options.config.understanding_model,
+                rules=self.rules,
+                stats=self.understanding,
             )
             self.understander = PrecomputedUnderstander(llm)
         elif options.personas:
@@ -186,7 +191,13 @@ class LLMRun:
         """The same settings answering only from the cache, with its own accounting: a resumed
         suite replays its kept conversations through it without calling or counting anything."""
         options = self.options.model_copy(update={"cache_mode": CacheMode.REPLAY})
-        return LLMRun(options)
+        return LLMRun(options, understanding=self.understanding)
+
+    @property
+    def understanding_untested(self) -> bool:
+        """`--understanding llm`, and every buyer message fell back to the rules: the LLM path
+        was not tested (exit 1, as a suite of only persona errors is)."""
+        return self.options.understanding == "llm" and self.understanding.untested
 
     async def judge_all(self, conversations: Iterable[Any]) -> dict[str, list[Verdict]]:
         """Judge every conversation whose persona carries rubric items (`expect.rubric`).

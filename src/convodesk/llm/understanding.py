@@ -23,9 +23,12 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -45,7 +48,7 @@ from convodesk.runtime.understanding.guard import screen as guard_screen
 from convodesk.runtime.understanding.money import find_money
 from convodesk.runtime.understanding.numbers import find_numbers
 
-from .client import LLMClient, LLMError
+from .client import LLMClient, LLMConfigError, LLMError
 from .jsonreply import InvalidReply, ask_json
 
 Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", to_lower=True)]
@@ -123,6 +126,28 @@ Never guess. Use only the listed enum values. Numbers are plain numbers (250, no
 - "declined": slots the assistant asked for that the visitor refuses to give."""
 
 
+@dataclass
+class UnderstandingStats:
+    """How many buyer messages the model decided and how many fell back to the rules, and why.
+
+    A run whose every message fell back never tested the LLM path: the CLI warns whenever
+    there was a fallback and exits 1 when nothing was decided by the model.
+    """
+
+    decided: int = 0
+    fallbacks: int = 0
+    reasons: Counter[str] = dc_field(default_factory=Counter)
+
+    def fell_back(self, reason: str) -> None:
+        self.fallbacks += 1
+        self.reasons[reason] += 1
+
+    @property
+    def untested(self) -> bool:
+        """Messages were read, and none of them by the model."""
+        return self.fallbacks > 0 and self.decided == 0
+
+
 class LLMUnderstander:
     """An `Understander` backed by a model, with the rule-based one as its safety net."""
 
@@ -132,10 +157,12 @@ class LLMUnderstander:
         *,
         model: str | None = None,
         rules: Understander | None = None,
+        stats: UnderstandingStats | None = None,
     ) -> None:
         self.client = client
         self.model = model
         self.rules: Understander = rules or RuleUnderstander()
+        self.stats = stats or UnderstandingStats()
         self._models: dict[int, tuple[Flow, type[BaseModel], str]] = {}
 
     def _schema(self, flow: Flow) -> tuple[type[BaseModel], str]:
@@ -192,11 +219,15 @@ class LLMUnderstander:
                 purpose="understanding",
                 temperature=0,
             )
+        except LLMConfigError:
+            raise  # no request of this run can work: the run stops (exit 2)
         except (InvalidReply, LLMError) as exc:
             kind = "invalid output twice" if isinstance(exc, InvalidReply) else "call failed"
             rules.source = FALLBACK_SOURCE
             rules.note = f"LLM understanding {kind} ({exc}); rule-based understanding used"
+            self.stats.fell_back(f"{kind}: {exc}")
             return rules
+        self.stats.decided += 1
         return self._analysis(text, screened, flow, reply, rules, expecting)
 
     @staticmethod
@@ -346,6 +377,7 @@ class PrecomputedUnderstander:
         fallback.note = (
             "no LLM analysis was prepared for this message; rule-based understanding used"
         )
+        self.llm.stats.fell_back("no LLM analysis was prepared")
         return fallback
 
     async def send(self, session: Session, text: str, *, conversation: str = "") -> Turn:

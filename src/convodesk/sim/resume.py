@@ -81,6 +81,7 @@ class Recorder:
         self.hash = content_hash(flow)
         self.kept: list[Transcript] = []
         self.written: list[Path] = []
+        self.stored: list[Path] = []  # finished, with a transcript already on disk (not rewritten)
 
     def check(self) -> None:
         check_writable(self.out / self.flow.flow)
@@ -101,10 +102,17 @@ class Recorder:
     def record(self, c: Conversation) -> Path | None:
         path = transcript_path(self.out, c, numbered=self.numbered)
         if path.exists():
+            self.stored.append(path)
             return None
         write_transcript(c, self.out, numbered=self.numbered)
         self.written.append(path)
         return path
+
+    @property
+    def saved(self) -> int:
+        """Finished conversations that have a transcript on disk: written now, kept by
+        `--resume`, or stored before (a plain run never rewrites one)."""
+        return len(self.written) + len(self.kept) + len(self.stored)
 
     @property
     def kept_passed(self) -> bool:

@@ -158,7 +158,9 @@ async def run_conversation(
             else:
                 text = await driver.reply(turn, history)
         except Exception as exc:  # a persona failure is not a flow failure
-            result.persona_error = f"{type(exc).__name__}: {exc}"
+            if _aborts(exc):
+                raise
+            result.persona_error = _described(exc)
             session.close("persona error")
             break
         first = False
@@ -172,7 +174,9 @@ async def run_conversation(
             try:
                 turn = await send(session, text, f"{persona.persona}#{seed}")
             except Exception as exc:  # a replay miss in the understanding: the harness's
-                result.persona_error = f"understanding failed: {type(exc).__name__}: {exc}"
+                if _aborts(exc):
+                    raise
+                result.persona_error = f"understanding failed: {_described(exc)}"
                 session.close("persona error")
                 break
         else:
@@ -180,10 +184,42 @@ async def run_conversation(
         result.events += [(session.state.turn, e) for e in turn.events]
     result.state = session.state
     result.actions = list(driver.actions)
-    result.checks = run_checks(result)
+    result.checks = _opening_checks(result) if never_answered(result) else run_checks(result)
     result.simulator_checks = blame(result)
     result.seconds = round(clock.perf_counter() - started, 6)
     return result
+
+
+def _aborts(exc: BaseException) -> bool:
+    """A configuration error that every conversation would hit (convodesk.llm's
+    `LLMConfigError`: no API key, an unknown model): it stops the run instead of becoming one
+    persona error per conversation."""
+    return bool(getattr(exc, "aborts_run", False))
+
+
+def _described(exc: BaseException) -> str:
+    """The error's own words; the class name only when the message does not explain itself
+    (a `PersonaFailure` says "persona broke role (...)" already)."""
+    text = str(exc)
+    if type(exc).__name__ == "PersonaFailure" and text:
+        return text
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def never_answered(c: Conversation) -> bool:
+    """The simulated buyer failed before sending a single message: nothing was asked of the
+    flow beyond its opening."""
+    return c.persona_error is not None and c.turns == 0
+
+
+def _opening_checks(c: Conversation) -> list[CheckResult]:
+    """Only the checks that hold for the opening alone are run; the others would report what
+    a chat that never happened did not do ("asked but not understood")."""
+    why = "not checked: the simulated buyer failed before its first message"
+    return [
+        check if check.id in PREFIX_CHECKS else CheckResult(check.id, "skip", why)
+        for check in run_checks(c)
+    ]
 
 
 @dataclass

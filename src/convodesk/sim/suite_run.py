@@ -50,12 +50,19 @@ class SuiteRun:
         return self.llm.replay_misses if self.llm is not None else []
 
     @property
+    def understanding_untested(self) -> bool:
+        """`--understanding llm`, and the rules read every buyer message: no model call worked."""
+        return self.llm is not None and self.llm.understanding_untested
+
+    @property
     def failed(self) -> bool:
-        """Exit 1: a flow failure (a check or a rubric item), a replay miss, or nothing tested.
+        """Exit 1: a flow failure (a check or a rubric item), a replay miss, or nothing tested
+        (every conversation a persona error, or every message of an `--understanding llm` run
+        read by the rules fallback).
 
         Persona errors alone do not fail a run: they are the simulator's, and reported loudly.
         """
-        return not self.result.passed or bool(self.replay_misses)
+        return not self.result.passed or bool(self.replay_misses) or self.understanding_untested
 
     @property
     def fresh(self) -> list[Conversation]:
@@ -177,6 +184,7 @@ async def _finish(run: SuiteRun) -> None:
         llm.verdicts,
         not_judged=llm.not_judged,
         replay_misses=llm.replay_misses,
+        understanding=llm.understanding if llm.options.understanding == "llm" else None,
     )
 
 
