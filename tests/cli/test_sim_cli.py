@@ -171,7 +171,12 @@ def test_snapshot_drift_is_a_junit_failure_and_the_summary_says_so(tmp_path: Pat
         if (failure := case.find("failure")) is not None and failure.get("type") == "snapshot"
     ]
     assert drifted and suite.get("failures") == str(len(drifted))
-    assert "first diverges at turn" in (drifted[0].find("failure").text or "")  # type: ignore[union-attr]
+    text = drifted[0].find("failure").text or ""  # type: ignore[union-attr]
+    assert "first diverges at turn" in text
+    # the diff itself, plain text, so the CI's test view shows what changed
+    assert (
+        "+ turn" in text and "Which tool do you use for this today?" in text and "\x1b[" not in text
+    )
 
 
 def test_an_unwritable_junit_path_is_one_line_exit_2(tmp_path: Path) -> None:

@@ -151,3 +151,17 @@ async def test_the_suite_call_lets_the_studio_watch_every_driver() -> None:
     assert sorted(made) == sorted(p.persona for p in CAST)
     assert run.llm is None and run.llm_report is None and not run.replay_misses
     assert run.failed == (not run.result.passed)
+
+
+def test_a_withheld_fact_the_bot_captured_is_never_blamed_on_a_lie() -> None:
+    """The buyer lied about its size and the bot also holds a budget the buyer "refused": the
+    lie explains one cause of the failure, not the other, so the simulator is not blamed."""
+    from convodesk.sim.blame import blame
+
+    result = run_suite_sync(FLOW, CAST, driver_factory=lying())
+    liar = next(c for c in result.conversations if c.persona.persona == "enterprise-buyer")
+    assert blame(liar).keys() == {"slots_captured"}
+    assert "budget" in liar.state.slots
+    behavior = liar.persona.behavior.model_copy(update={"refuses": ["budget"]})
+    liar.persona = liar.persona.model_copy(update={"behavior": behavior})
+    assert blame(liar) == {}

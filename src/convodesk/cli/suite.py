@@ -279,7 +279,7 @@ def _report(
     from convodesk.sim.report import build_report, junit_xml, render
     from convodesk.sim.runner import SuiteResult
     from convodesk.sim.transcripts import atomic_write, transcript_path
-    from convodesk.testing.diff import render_diffs
+    from convodesk.testing.diff import format_diff, render_diffs
     from convodesk.testing.store import check_store, summary, update_store, write_missing
 
     err = Console(stderr=True)
@@ -309,7 +309,7 @@ def _report(
     report = build_report(result, paths, llm=run.llm_report)
     drift = stored.drift if (snapshot and not update) else []
     if junit is not None:
-        junit_drift = {(d.persona, d.run): d.headline for d in drift}
+        junit_drift = {(d.persona, d.run): format_diff(d) for d in drift}
         try:
             atomic_write(junit, junit_xml(report, junit_drift))
         except OSError as exc:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .checks import slot_type, values_match
+from .checks import slot_type, values_match, withheld_captured
 
 if TYPE_CHECKING:
     from .runner import Conversation
@@ -31,13 +31,16 @@ def contradicted(c: Conversation) -> dict[str, str]:
 
 
 def _missed_slots(c: Conversation) -> list[str]:
-    """Expected slots the conversation did not capture as expected (as `slots_captured` sees)."""
+    """The slots `slots_captured` fails on: expected ones not captured as expected, and withheld
+    ones captured anyway."""
     missed = []
     for name, expected in c.persona.expect.slots.items():
         got = c.state.slots.get(name)
         value = got.value if got is not None else None
         if not values_match(expected, value, c.persona.expect.tolerance, slot_type(c.flow, name)):
             missed.append(name)
+    # a refused or deflected fact that got a value fails the check too, whatever the buyer said
+    missed += [name for name in withheld_captured(c) if name not in missed]
     return missed
 
 
