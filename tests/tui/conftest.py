@@ -11,10 +11,12 @@ from typing import Any
 
 import pytest
 from rich.console import Console
+from textual.content import Content
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widget import Widget
 
 from convodesk.tui.app import StudioApp
+from convodesk.tui.widgets.rich_block import RichBlock
 from convodesk.tui.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,15 +39,16 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 class RecordingApp(StudioApp):
-    """Keeps every notification's text: toasts expire, the record does not."""
+    """Keeps every notification's text as the toast shows it (markup parsed when the note is
+    markup): toasts expire, the record does not."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.notes: list[str] = []
 
-    def notify(self, message: str, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
-        self.notes.append(str(message))
-        super().notify(message, *args, **kwargs)
+    def notify(self, message: str, *args: Any, markup: bool = False, **kwargs: Any) -> None:  # type: ignore[override]
+        self.notes.append(Content.from_markup(message).plain if markup else str(message))
+        super().notify(message, *args, markup=markup, **kwargs)
 
 
 def make_app(project: Path, **options: float) -> RecordingApp:
@@ -79,8 +82,14 @@ async def settle(pilot: Pilot[None], tries: int = 1000) -> None:
 Step = Callable[[Pilot[None]], Awaitable[None]]
 
 
-def plain(widget: Static) -> str:
-    """A Static's content as plain text, whatever renderable it holds."""
+def plain(widget: Widget) -> str:
+    """A Static's (or RichBlock's) content as plain text, whatever it holds. Content is read
+    as the screen shows it: markup in a Content is already parsed, a str would be parsed."""
+    held = widget.renderable if isinstance(widget, RichBlock) else widget.content  # type: ignore[attr-defined]
+    if isinstance(held, str):
+        held = Content.from_markup(held)
+    if isinstance(held, Content):
+        return held.plain + "\n"
     console = Console(width=200, file=io.StringIO(), color_system=None)
-    console.print(widget.content)
+    console.print(held)
     return console.file.getvalue()  # type: ignore[attr-defined]

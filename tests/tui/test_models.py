@@ -13,8 +13,10 @@ from typing import Any
 import pytest
 from textual.widgets import DataTable, Static
 
+from convodesk.llm.report import Latency, LLMReport
+from convodesk.tui.runs import usage_note
 from convodesk.tui.screens.personas import PersonasScreen
-from convodesk.tui.screens.results import ResultsScreen
+from convodesk.tui.screens.results import MODEL_RUN, ResultsScreen
 
 from .conftest import ROOT, SIZE, make_app, plain, wait_for
 
@@ -52,16 +54,49 @@ async def _personas(pilot) -> PersonasScreen:  # type: ignore[no-untyped-def]
     return screen
 
 
-async def test_without_a_model_the_option_is_off_and_says_how_to_set_one(project: Path) -> None:
+async def test_without_a_model_m_stays_offered_and_says_how_to_set_one(project: Path) -> None:
+    """Before and after a run (when the status line shows the verdict, not the hint), m
+    answers with how to configure a model instead of doing nothing."""
     app = make_app(project)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _personas(pilot)
-        assert screen.check_action("toggle_model", ()) is None  # shown dimmed, does nothing
-        await pilot.press("m")
-        assert not screen.use_model
+        assert screen.check_action("toggle_model", ()) is True  # not dimmed, not a silent no-op
         status = plain(screen.query_one("#status", Static))
         assert "buyers: scripted" in status
         assert "CONVODESK_MODEL or [llm] model in convodesk.toml" in status
+        hint = "no model configured (CONVODESK_MODEL or [llm] model in convodesk.toml)"
+        await pilot.press("m")
+        assert not screen.use_model and app.notes[-1] == hint
+
+        await pilot.press("a")
+        await wait_for(pilot, lambda: app.workspace.suite is not None, tries=1000)
+        assert "[llm]" not in plain(screen.query_one("#status", Static))  # the verdict now
+        app.notes.clear()
+        await pilot.press("m")
+        assert not screen.use_model and app.notes == [hint]
+
+
+@pytest.mark.parametrize(
+    ("toml", "said"),
+    [
+        ("[llm]\nmodel = 5\n", "convodesk.toml:2: [llm] model: expected text, got 5"),
+        ("[llm]\nmodel = \n", "convodesk.toml:2:9: invalid TOML"),
+    ],
+)
+async def test_bad_model_settings_name_the_file_and_key(
+    project: Path, toml: str, said: str
+) -> None:
+    """In the words of the LLM layer's `describe_config_error`, relative to the project,
+    never pydantic's "1 validation error for LLMConfig"."""
+    (project / "convodesk.toml").write_text(toml)
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _personas(pilot)
+        status = plain(screen.query_one("#status", Static))
+        assert f"model settings: {said}" in status
+        assert "validation error" not in status and str(project) not in status
+        await pilot.press("m")
+        assert said in app.notes[-1] and str(project) not in app.notes[-1]
 
 
 async def test_a_model_in_the_environment_turns_the_option_on(
@@ -111,7 +146,8 @@ async def test_the_suite_runs_with_model_buyers_live(project: Path, fake: FakeLL
         }  # type: ignore[union-attr]
         assert said and said <= answers | {"Thanks, that's all for now."}
         status = plain(screen.query_one("#status", Static))
-        assert f"buyers: model {MODEL}" in status and " calls (" in status
+        assert f"buyers: model {MODEL}" in status and " model calls · " in status
+        assert status.count("persona error") <= 1  # the verdict counts them; the note does not
         for c in ws.suite.conversations:  # type: ignore[union-attr]
             assert screen.lines[c.persona.persona] == [(m.role, m.text) for m in c.state.transcript]
 
@@ -121,8 +157,20 @@ async def test_the_suite_runs_with_model_buyers_live(project: Path, fake: FakeLL
         assert isinstance(results, ResultsScreen)
         await wait_for(pilot, lambda: results.check is not None)
         assert f"buyers: model {MODEL}" in plain(results.query_one("#status", Static))
-        assert results.check_action("accept", ()) is None
-        assert results.check_action("accept_all", ()) is None
+        assert not results.can_store()
+        judged = next(c for c in ws.suite.conversations if c.verdicts)  # type: ignore[union-attr]
+        results.query_one(DataTable).move_cursor(row=ws.suite.conversations.index(judged))  # type: ignore[union-attr]
+        await pilot.pause()
+        body = " ".join(plain(results.query_one("#checks-body", Static)).split())
+        verdict = judged.verdicts[0]  # the judge's verdict and reason, beside the item
+        assert " ".join(f"{verdict.item} {verdict.verdict}: {verdict.reason}".split()) in body
+        assert "not judged" not in body
+        store = sorted(p.read_text() for p in (project / "transcripts").rglob("*.yaml"))
+        for key in ("a", "A"):  # offered, and they say why they store nothing
+            app.notes.clear()
+            await pilot.press(key)
+            assert app.screen is results and app.notes == [MODEL_RUN]
+        assert sorted(p.read_text() for p in (project / "transcripts").rglob("*.yaml")) == store
 
 
 HYGIENE = """
@@ -164,3 +212,57 @@ def test_litellm_is_not_imported_until_a_model_run_starts(project: Path) -> None
     assert seen["start"] == []  # the studio opens without the LLM layer at all
     assert seen["offered"] is True  # the model is configured and offered...
     assert not [m for m in seen["personas"] if m.startswith("litellm")]  # ...litellm not loaded
+
+
+def _report(**values: Any) -> LLMReport:
+    base: dict[str, Any] = dict(
+        calls=0,
+        attempts=0,
+        retries=0,
+        failures=0,
+        cache_hits=0,
+        prompt_tokens=0,
+        completion_tokens=0,
+        cost=0.0,
+        unpriced_models=[],
+        latency=Latency(),
+    )
+    return LLMReport(**(base | values))
+
+
+def test_usage_note_says_what_was_called_and_what_came_from_the_cache() -> None:
+    note = usage_note(_report(calls=12, prompt_tokens=1000, completion_tokens=234, cost=0.0123))
+    assert note == "12 model calls · 1,234 tokens · $0.0123"
+    cached = usage_note(_report(cache_hits=99))
+    assert cached == "no model calls · 99 answers from the cache"  # no tokens for no calls
+    both = usage_note(_report(calls=1, prompt_tokens=5, cache_hits=1))
+    assert both == "1 model call · 5 tokens · $0.0000 · 1 answer from the cache"
+    assert "persona error" not in note + cached + both  # the suite verdict counts those
+
+
+async def test_a_model_run_says_when_it_is_loading_the_model_client(
+    project: Path, fake: FakeLLM, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """litellm takes seconds to import on a model run's first request: the status line says
+    so then, instead of showing only "turn 0", and drops the note once it has loaded."""
+    from convodesk.llm import lazy
+
+    monkeypatch.setattr(lazy, "_module", None)  # as in a fresh studio: not imported yet
+    configure(project, fake)
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _personas(pilot)
+        shown: list[str] = []
+        status = screen._status
+
+        def spy(text: Any) -> None:
+            shown.append(text.plain)
+            status(text)
+
+        screen._status = spy  # type: ignore[method-assign]
+        await pilot.press("m", "a")
+        await wait_for(pilot, lambda: app.workspace.suite is not None, tries=3000)
+        running = [line for line in shown if line.startswith("running ")]
+        assert "loading the model client" in running[0]
+        assert any("loading" not in line for line in running[1:])  # cleared while running
+        assert "loading" not in shown[-1]

@@ -9,18 +9,22 @@ from textual.binding import Binding
 from textual.command import CommandList, CommandPalette
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Footer, TextArea
+from textual.widgets import Button, Footer, Static, TextArea
 
 from convodesk.cli.studio import finish
-from convodesk.tui.app import SCREENS_IN_ORDER, StudioApp
+from convodesk.tui.app import SCREENS_IN_ORDER, WARMUP_ORDER, StudioApp
 from convodesk.tui.commands import ACTIONS
-from convodesk.tui.screens.confirm import QuitDialog
+from convodesk.tui.screens.confirm import Confirm, GoToLine, QuitDialog
 from convodesk.tui.screens.editor import EditorScreen
 from convodesk.tui.screens.graph import GraphScreen
 from convodesk.tui.screens.help import HelpScreen
+from convodesk.tui.screens.personas import PersonasScreen
+from convodesk.tui.screens.playground import PlaygroundScreen
 from convodesk.tui.screens.results import ResultsScreen
 from convodesk.tui.screens.viewer import TextViewer
 from convodesk.tui.widgets.diagram import FlowDiagram, diagram
+from convodesk.tui.widgets.outline import Outline
+from convodesk.tui.widgets.rich_block import RichBlock
 
 from .conftest import SIZE, make_app, plain, settle, wait_for
 
@@ -223,11 +227,16 @@ async def test_help_lists_every_screens_keys_with_its_own_footer(project: Path) 
         await pilot.press("f1")
         help_screen = app.screen
         assert isinstance(help_screen, HelpScreen)
-        text = " ".join(" ".join(plain(s) for s in help_screen.query("Static")).split())
-        for cls in (StudioApp, *StudioApp.MODES.values(), TextViewer):
+        shown = [*help_screen.query("Static"), *help_screen.query(RichBlock)]
+        text = " ".join(" ".join(plain(s) for s in shown).split())
+        for cls in (StudioApp, *StudioApp.MODES.values(), TextViewer, Confirm, QuitDialog):
             for binding in _bindings(cls):
-                assert binding.description in text
-        assert "Command palette" in text and "Esc leaves the text" in text
+                assert (binding.tooltip or binding.description) in text, binding
+        assert "Command palette" in text and "Esc leaves the text for the outline" in text
+        # the text's own keys, read from TextArea (F6 is a screen key there, not "select line")
+        for key, does in (("ctrl+z / y", "Undo / redo"), ("f7", "Select all")):
+            assert f"{key} {does}" in text
+        assert "Select line" not in text and "super+" not in text
         assert "Tab moves between panes" not in text
         footer = [k.description for k in help_screen.query("FooterKey")]  # type: ignore[attr-defined]
         assert footer == ["Close"]  # not the keys of the editor behind it
@@ -331,3 +340,137 @@ async def test_a_crash_exits_1_and_rescues_unsaved_edits(
     assert rescued.read_text().startswith("# precious")
     assert path.read_text() == before  # the flow itself is never overwritten
     assert f"your unsaved edits are in {rescued}" in capsys.readouterr().err
+
+
+def test_diagram_draws_the_skip_paths_of_conditional_steps() -> None:
+    """As `convodesk graph` does (runtime.graph.drawn_edges): each way into a step with `when`
+    also leads past it, dotted; a first step with `when` falls through to the next."""
+    from convodesk.runtime.loader import parse_flow
+
+    text = """
+flow: t
+slots:
+  size: {type: integer, ask: "How many?"}
+  budget: {type: money, ask: "Budget?"}
+steps:
+  - {id: closed, end: true, say: "We are closed", when: "size >= 1"}
+  - {id: start, ask: size}
+  - {id: money, ask: budget, when: "size >= 100"}
+  - {id: done, end: true, say: "Bye"}
+"""
+    loaded = parse_flow(text, "t.yaml")
+    assert loaded.flow is not None, loaded.problems
+    assert [row.text.plain for row in diagram(loaded.flow)] == [
+        "■ closed  end  (only when size >= 1)",
+        "└─ when false ┄▶ ? start  ask size",
+        "   ├──▶ ? money  ask budget  (only when size >= 100)",
+        "   │  │",
+        "   │  ■ done  end",
+        "   └─ skip money ┄▶ ↩ done",
+    ]
+
+
+async def test_the_graph_screen_shows_the_example_flows_skip_path(project: Path) -> None:
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        rows = [row.text.plain for row in app.screen.query_one(FlowDiagram)._rows]
+        assert "└─ skip budget ┄▶ ↩ committee" in rows
+        assert "skipped when false" in plain(app.screen.query_one(".hint", Static))
+
+
+async def test_escape_in_the_text_goes_to_the_outline(project: Path) -> None:
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        area = app.screen.query_one(TextArea)
+        assert app.focused is area
+        await pilot.press("escape")
+        assert app.focused is app.screen.query_one(Outline)
+        await pilot.press("ctrl+e")
+        assert app.focused is area
+
+
+@pytest.mark.parametrize(("typed", "where"), [("42", (41, 0)), ("12:5", (11, 4)), ("99999", None)])
+async def test_go_to_line(project: Path, typed: str, where: tuple[int, int] | None) -> None:
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        area = app.screen.query_one(TextArea)
+        await pilot.press("ctrl+g")
+        dialog = app.screen
+        assert isinstance(dialog, GoToLine)
+        await pilot.press(*typed, "enter")
+        assert isinstance(app.screen, EditorScreen) and app.focused is area
+        last = area.document.line_count - 1
+        assert area.cursor_location == (where or (last, 0))
+
+
+async def test_go_to_line_is_cancelled_by_escape(project: Path) -> None:
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        area = app.screen.query_one(TextArea)
+        area.move_cursor((3, 4))
+        await pilot.press("ctrl+g", "3", "escape")
+        assert isinstance(app.screen, EditorScreen) and area.cursor_location == (3, 4)
+
+
+async def test_a_question_names_its_keys_as_its_buttons_do(project: Path) -> None:
+    """`Cancel (Esc)` on the button, `esc Cancel` in the footer (not `n Cancel`)."""
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        area = app.screen.query_one(TextArea)
+        area.text = area.text + "\n# edited\n"
+        await pilot.pause()
+        await pilot.press("ctrl+l")
+        dialog = app.screen
+        assert isinstance(dialog, Confirm)
+        footer = {k.key: k.description for k in dialog.query("FooterKey")}  # type: ignore[attr-defined]
+        assert footer == {"y": "Yes", "escape": "Cancel"}
+        assert str(dialog.query_one("#no", Button).label) == "Cancel (Esc)"
+
+
+async def test_palette_finds_the_theme_toggle_by_theme(project: Path) -> None:
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p", *"theme")
+        palette = app.screen
+        await wait_for(pilot, lambda: palette.query_one(CommandList).option_count > 0)
+        await settle(pilot)
+        prompts = [
+            str(palette.query_one(CommandList).get_option_at_index(i).prompt)
+            for i in range(palette.query_one(CommandList).option_count)
+        ]
+        assert any("Toggle dark/light theme" in p for p in prompts), prompts
+
+
+async def test_the_help_screen_is_kept_between_visits(project: Path) -> None:
+    """Composed once: a second F1 shows the same screen, not a new one."""
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f1")
+        first = app.screen
+        await pilot.press("escape", "f3", "f1")
+        assert isinstance(app.screen, HelpScreen) and app.screen is first
+
+
+async def test_other_screens_are_composed_in_the_background_and_wait_for_a_visit(
+    project: Path,
+) -> None:
+    """Composed after launch, unseen, so a first F3–F6 or F1 only paints; but nothing they do
+    on a visit (a session, reading the persona files) happens before the visit."""
+    app = make_app(project, watch_interval=3600)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: set(app.warmed) == set(WARMUP_ORDER), tries=500)
+        await settle(pilot)
+        assert app.current_mode == "editor" and isinstance(app.focused, TextArea)
+        playground, personas = app.warmed["playground"], app.warmed["personas"]
+        assert isinstance(playground, PlaygroundScreen) and playground.session is None
+        assert isinstance(personas, PersonasScreen) and personas.personas == []
+        assert app.workspace.suite is None and not app.notes
+
+        await pilot.press("f3")
+        assert app.screen is playground  # the very screen composed in the background
+        await wait_for(pilot, lambda: playground.session is not None)
+        await pilot.press("f5")
+        assert app.screen is personas and len(personas.personas) > 10
+        await pilot.press("f1")
+        assert app.screen is app.warmed["help"]

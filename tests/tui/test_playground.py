@@ -105,3 +105,40 @@ async def test_broken_flow_says_so_instead_of_playing(project: Path) -> None:
         assert isinstance(screen, PlaygroundScreen)
         await wait_for(pilot, lambda: "cannot run" in _chat_text(screen))
         assert screen.session is None and screen.query_one(Input).disabled
+
+
+async def test_slot_values_read_as_a_designer_writes_them(project: Path) -> None:
+    """Money with separators, lists joined, whole numbers without `.0`; never Python's repr."""
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        screen = app.screen
+        assert isinstance(screen, PlaygroundScreen)
+        await wait_for(pilot, lambda: screen.session is not None)
+        for text in (
+            "We're struggling with spreadsheets at our 1200 person manufacturer in Chicago",
+            "spreadsheets and email",
+            "this quarter",
+            "about 60k a year",
+            "our CFO and IT lead",
+        ):
+            await _say(pilot, screen, text)
+        slots = screen.session.slots  # type: ignore[union-attr]
+        assert slots["budget"] == 60000 and slots["committee"] == ["CFO", "IT lead"]
+        panel = " ".join(plain(screen.query_one("#panel", Static)).split())
+        assert "budget 60,000" in panel and "committee CFO, IT lead" in panel
+        assert "company_size 1200" in panel
+        assert "60000" not in panel and "['CFO'" not in panel and ".0" not in panel
+
+
+def test_shown_value() -> None:
+    from convodesk.tui.words import shown_value
+
+    assert shown_value(60000.0, "money") == "60,000"
+    assert shown_value(1234.5, "money") == "1,234.50"
+    assert shown_value(2026, "integer") == "2026"  # an integer may be a year
+    assert shown_value(3.0) == "3"
+    assert shown_value(["CFO", "IT lead"]) == "CFO, IT lead"
+    assert shown_value([]) == "(none)"
+    assert shown_value(True) == "yes"
+    assert shown_value("as typed [b]") == "as typed [b]"

@@ -1,6 +1,7 @@
-"""SVG snapshots of every screen and dialog at 120x36, on a copy of the example project, with a
-fixed clock. Stored transcripts are first brought up to date with today's runtime, so the
-results and diff snapshots show only the change a test makes."""
+"""SVG snapshots of every screen and dialog at 120x36, the crowded ones at 100x30 too, and
+the playground in the light theme; on a copy of the example project, with a fixed clock.
+Stored transcripts are first brought up to date with today's runtime, so the results and
+diff snapshots show only the change a test makes."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from convodesk.tui.screens.playground import PlaygroundScreen
 from convodesk.tui.screens.results import ResultsScreen
 
 from .conftest import SIZE, make_app, settle, wait_for
+
+NARROW = (100, 30)
 
 WARM = 'when: "fit >= 60 and intent >= 60'
 
@@ -111,6 +114,26 @@ class TestPlayground:
         assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
+class TestLightTheme:
+    def test_playground_unsaved(self, snap_compare, app: StudioApp) -> None:  # type: ignore[no-untyped-def]
+        """The "(unsaved)" mark, scores and slots must read on a light background."""
+
+        async def run_before(pilot: Pilot[None]) -> None:
+            pilot.app.theme = "textual-light"
+            area = pilot.app.screen.query_one(TextArea)
+            area.text = area.text.replace("version: 1", "version: 2")
+            await _validated(pilot)
+            await pilot.press("f3")
+            screen = pilot.app.screen
+            assert isinstance(screen, PlaygroundScreen)
+            await wait_for(pilot, lambda: screen.session is not None)
+            screen.query_one(Input).value = "We use spreadsheets, about 60k a year, CFO and IT"
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: not screen.query_one(Input).disabled)
+
+        assert snap_compare(app, terminal_size=NARROW, run_before=run_before)
+
+
 class TestGraph:
     def test_diagram(self, snap_compare, app: StudioApp) -> None:  # type: ignore[no-untyped-def]
         assert snap_compare(app, terminal_size=SIZE, press=["f4"], run_before=_validated)
@@ -131,6 +154,30 @@ class TestSuite:
             await pilot.pause()
 
         assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+class TestNarrow:
+    """At 100x30 no scoreboard column, persona status or footer key is cut."""
+
+    def test_personas_after_a_run(self, snap_compare, app: StudioApp) -> None:  # type: ignore[no-untyped-def]
+        async def run_before(pilot: Pilot[None]) -> None:
+            area = pilot.app.screen.query_one(TextArea)
+            area.text = area.text.replace(WARM, 'when: "fit >= 99 and intent >= 60')
+            await _suite(pilot)
+
+        assert snap_compare(app, terminal_size=NARROW, run_before=run_before)
+
+    def test_results(self, snap_compare, app: StudioApp) -> None:  # type: ignore[no-untyped-def]
+        async def run_before(pilot: Pilot[None]) -> None:
+            screen = await _results_after_a_change(pilot)
+            rows = [c.persona.persona for c in screen.result.conversations]  # type: ignore[union-attr]
+            screen.query_one(DataTable).move_cursor(row=rows.index("enterprise-buyer"))
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=NARROW, run_before=run_before)
+
+    def test_help(self, snap_compare, app: StudioApp) -> None:  # type: ignore[no-untyped-def]
+        assert snap_compare(app, terminal_size=NARROW, press=["f1"], run_before=_validated)
 
 
 class TestViewer:

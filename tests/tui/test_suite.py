@@ -156,7 +156,7 @@ async def test_failing_run_shows_its_check_and_the_change_can_be_accepted(projec
         index = _row(app, "enterprise-buyer")
         results.query_one(DataTable).move_cursor(row=index)
         await pilot.pause()
-        checks = plain(results.query_one("#checks", Static))
+        checks = plain(results.query_one("#checks-body", Static))
         assert "✗ route_expected" in checks
         assert "run 0" not in checks and " turns " in checks
         assert results.snapshots[index] == "changed"
@@ -275,3 +275,166 @@ async def test_a_new_persona_shows_as_new_and_accepting_records_it(project: Path
         await pilot.press("a")
         await wait_for(pilot, lambda: results.snapshots.get(index) == "same")
     assert (project / STORE / "zz-copy.yaml").is_file()
+
+
+NARROW = (100, 30)
+
+
+def _cut(widget) -> bool:  # type: ignore[no-untyped-def]
+    """A DataTable wider than the space it has (columns hidden or clipped)."""
+    return widget.virtual_size.width > widget.content_region.width
+
+
+async def test_at_100_columns_no_column_and_no_footer_key_is_cut(project: Path) -> None:
+    app = make_app(project)
+    async with app.run_test(size=NARROW) as pilot:
+        _edit(app, 'when: "fit >= 60 and intent >= 60', 'when: "fit >= 99 and intent >= 60')
+        screen = await _run_all(pilot, app)
+        assert not _cut(screen.query_one(DataTable))
+        assert "FAIL · 1 check" in {
+            str(c) for c in screen.query_one(DataTable).get_row("enterprise-buyer")
+        }
+        results = await _results(pilot, app)
+        await pilot.pause()
+        assert not _cut(results.query_one(DataTable))
+        assert results.query_one("#matrix").content_region.width >= 34  # the routing matrix
+        for mode in ("f2", "f3", "f4", "f5", "f6"):
+            await pilot.press(mode)
+            await pilot.pause()
+            keys = list(app.screen.query("FooterKey"))
+            assert "f1" in [k.key for k in keys]  # type: ignore[attr-defined]
+            assert all(k.region.right <= NARROW[0] for k in keys), mode
+
+
+async def test_checks_and_expectations_scroll_by_keyboard_and_show_the_rubric(
+    project: Path,
+) -> None:
+    """Both panes take the focus (Tab) and scroll with the keys; the rubric an LLM judge
+    reads is listed, and an offline run says it was not judged."""
+    app = make_app(project)
+    async with app.run_test(size=NARROW) as pilot:
+        _edit(app, 'when: "fit >= 60 and intent >= 60', 'when: "fit >= 99 and intent >= 60')
+        screen = await _run_all(pilot, app)
+        persona = next(p for p in screen.personas if p.expect.rubric)
+        screen.query_one(DataTable).move_cursor(row=_persona_row(app, persona.persona))
+        await pilot.pause()
+        expect = plain(screen.query_one("#expect-body", Static))
+        assert all(
+            " ".join(item.split()[:3]) in " ".join(expect.split()) for item in persona.expect.rubric
+        )
+        pane = screen.query_one("#expect")
+        assert pane.focusable and pane in screen.focus_chain
+        assert pane.max_scroll_y > 0  # taller than the pane at 100x30: reachable only by scrolling
+        pane.focus()
+        await pilot.press("pagedown")
+        assert pane.scroll_y > 0
+
+        results = await _results(pilot, app)
+        results.query_one(DataTable).move_cursor(row=_row(app, persona.persona))
+        await pilot.pause()
+        body = " ".join(plain(results.query_one("#checks-body", Static)).split())
+        assert "rubric" in body and "not judged: only a model run (m on F5) has a judge" in body
+        assert all(" ".join(item.split()[:3]) in body for item in persona.expect.rubric)
+        checks = results.query_one("#checks")
+        assert app.focused is results.query_one(DataTable)
+        await pilot.press("tab")
+        assert app.focused is checks
+        assert checks.max_scroll_y > 0
+        await pilot.press("end")
+        assert checks.scroll_y == checks.max_scroll_y
+
+
+async def test_a_run_of_unsaved_text_says_so_and_accepting_it_asks_first(project: Path) -> None:
+    record_current_behaviour(project)
+    app = make_app(project)
+    snapshot = project / STORE / "enterprise-buyer.yaml"
+    stored = snapshot.read_text()
+    async with app.run_test(size=SIZE) as pilot:
+        _edit(app, 'when: "fit >= 60 and intent >= 60', 'when: "fit >= 99 and intent >= 60')
+        await _run_all(pilot, app)
+        assert app.workspace.dirty  # ran, not saved
+        results = await _results(pilot, app)
+        assert "a run of unsaved text" in plain(results.query_one("#status", Static))
+        results.query_one(DataTable).move_cursor(row=_row(app, "enterprise-buyer"))
+        await pilot.pause()
+
+        await pilot.press("a")
+        dialog = app.screen
+        assert isinstance(dialog, Confirm) and "unsaved text" in dialog.body
+        await pilot.press("escape")
+        assert snapshot.read_text() == stored
+
+        await pilot.press("d")  # the diff viewer's accept asks too
+        assert isinstance(app.screen, TextViewer) and "unsaved text" in str(
+            app.screen.query_one("#viewer").border_subtitle
+        )
+        await pilot.press("a")
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("y")
+        await wait_for(
+            pilot, lambda: results.snapshots.get(_row(app, "enterprise-buyer")) == "same"
+        )
+        assert "route: lukewarm" in snapshot.read_text()
+
+        await pilot.press("A")
+        assert isinstance(app.screen, Confirm) and "unsaved text" in app.screen.body
+        await pilot.press("escape")
+
+        await pilot.press("f2", "ctrl+s", "f6")  # saved now: the run is of the file's text
+        assert "unsaved" not in plain(results.query_one("#status", Static))
+
+
+async def test_accept_on_a_same_row_says_it_is_up_to_date_and_writes_nothing(
+    project: Path,
+) -> None:
+    """A flow edit no conversation sees leaves every row "same"; its stored file differs only
+    in the flow hash, and `a` does not rewrite it (A, after asking, refreshes hashes)."""
+    record_current_behaviour(project)
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        _edit(app, '"Relay is cloud-only;', '"Relay runs in the cloud only;')
+        await pilot.press("ctrl+s")
+        await _run_all(pilot, app)
+        results = await _results(pilot, app)
+        index = _row(app, "enterprise-buyer")
+        assert results.snapshots[index] == "same"
+        path = project / STORE / "enterprise-buyer.yaml"
+        assert (
+            results.check is not None and results._path(results.selected()) in results.check.writes
+        )  # type: ignore[arg-type]
+        results.query_one(DataTable).move_cursor(row=index)
+        before = path.read_text()
+        app.notes.clear()
+        await pilot.press("a")
+        assert app.notes and app.notes[-1].startswith("Already up to date")
+        assert "Accepted" not in " ".join(app.notes)
+        assert path.read_text() == before
+
+
+async def test_persona_files_that_do_not_load_list_every_problem_relative(project: Path) -> None:
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f5")
+        screen = app.screen
+        assert isinstance(screen, PersonasScreen)
+        first = screen.personas[0]
+        assert first.description.split()[0] in plain(screen.query_one("#expect-body", Static))
+        for name in ("zz_a.yaml", "zz_b.yaml"):
+            (project / "personas" / name).write_text("persona: [not, an, id]\nbogus: 1\n")
+        await pilot.press("ctrl+l")
+        assert screen.personas == [] and screen.query_one(DataTable).row_count == 0
+        status = plain(screen.query_one("#status", Static))
+        assert status.startswith("personas/zz_a.yaml:") and "more, listed beside" in status
+        assert str(project) not in status
+        beside = plain(screen.query_one("#expect-body", Static))
+        assert first.description.split()[0] not in beside  # nothing of the earlier persona
+        assert beside.count("personas/zz_a.yaml:") >= 1 and "personas/zz_b.yaml:" in beside
+        assert str(project) not in beside
+
+
+async def test_running_a_broken_flow_says_fix_it_for_one_error(project: Path) -> None:
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        _edit(app, "ask: current_tool", "ask: currnt_tool")
+        await pilot.press("f5", "a")
+        assert app.notes[-1] == "The flow has 1 error; fix it in the Editor first."

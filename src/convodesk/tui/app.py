@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from textual.app import App
+from textual import events
+from textual.app import App, ScreenStackError
 from textual.binding import Binding, BindingType
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 
 from .commands import StudioCommands
 from .screens.confirm import QuitDialog
@@ -18,6 +20,25 @@ from .screens.personas import PersonasScreen
 from .screens.playground import PlaygroundScreen
 from .screens.results import ResultsScreen
 from .workspace import Workspace
+
+HERE = Path(__file__).parent
+CSS_FILES = [
+    HERE / "app.tcss",
+    *(
+        HERE / "screens" / f"{name}.tcss"
+        for name in ("editor", "playground", "graph", "personas", "results", "dialogs", "help")
+    ),
+]
+"""Every screen's styles, read once at launch (absolute: subclasses live elsewhere), not on
+each screen's first visit. Textual keeps one stylesheet for the whole app, so each file's
+rules are scoped by their screen's class name: two screens' `#side` never collide."""
+
+WARMUP_AFTER = 0.5
+WARMUP_EVERY = 0.2
+WARMUP_IDLE = 0.5
+WARMUP_ORDER = ("playground", "results", "personas", "help", "graph")
+"""Screens composed in the background after launch: from WARMUP_AFTER seconds, one every
+WARMUP_EVERY, each only once no key has been pressed for WARMUP_IDLE (never while typing)."""
 
 SCREENS_IN_ORDER: tuple[tuple[str, str, str], ...] = (
     ("editor", "f2", "Edit"),
@@ -36,7 +57,7 @@ class StudioApp(App[None]):
     """
 
     TITLE = "convodesk studio"
-    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
+    CSS_PATH = CSS_FILES
     COMMANDS = App.COMMANDS | {StudioCommands}
     MODES: ClassVar = {
         "editor": EditorScreen,
@@ -51,7 +72,7 @@ class StudioApp(App[None]):
             for mode, key, label in SCREENS_IN_ORDER
         ),
         Binding("f1", "help", "Help", priority=True),
-        Binding("ctrl+t", "toggle_dark", "Theme", show=False),
+        Binding("ctrl+t", "toggle_dark", "Theme", show=False, tooltip="Dark / light theme"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]
 
@@ -63,9 +84,61 @@ class StudioApp(App[None]):
         self.validate_delay = validate_delay
         self.watch_interval = watch_interval
         self.theme = "textual-dark"
+        self._shown: set[str] = set()
+        """Modes the designer has opened (warming them up again would be wasted work)."""
+        self._warm = list(WARMUP_ORDER)
+        self._last_key = 0.0
+        self.warmed: dict[str, Screen[Any]] = {}
+        """The screens composed in the background, by name (for tests and the bench)."""
 
     def on_mount(self) -> None:
+        # One help screen, kept between visits: composing it is most of what F1 costs.
+        self.install_screen(HelpScreen(), "help")
         self.switch_mode("editor")
+        self._shown.add("editor")
+        self.set_timer(WARMUP_AFTER, self._warm_next)
+
+    def _warm_next(self) -> None:
+        """Compose the next screen not opened yet, one per tick, while the designer reads the
+        editor (and only then): a first F3–F6 or F1 then only paints it.
+
+        Each is switched to and back (or pushed and popped) in one batch, so it is never
+        drawn and never takes a key; its screen-resume handlers see it is not current and
+        leave their work (a session, the persona files) for the real first visit.
+        """
+        try:
+            screen = self.screen
+        except (ScreenStackError, KeyError):
+            return  # the app is closing
+        if not self._warm or not self.is_running:
+            return
+        typing = time.monotonic() - self._last_key < WARMUP_IDLE
+        elsewhere = self.current_mode != "editor" or isinstance(screen, ModalScreen)
+        if typing or elsewhere:  # only from the bare editor (no resume handler), when idle
+            self.set_timer(WARMUP_EVERY, self._warm_next)
+            return
+        name = self._warm.pop(0)
+        with self.batch_update():
+            if name == "help":
+                if not self.get_screen("help").is_mounted:
+                    self.push_screen("help")
+                    self.warmed[name] = self.screen
+                    self.pop_screen()
+            elif name not in self._shown:
+                self.switch_mode(name)
+                self.warmed[name] = self.screen
+                self.switch_mode("editor")
+        self.set_timer(WARMUP_EVERY, self._warm_next)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self._last_key = time.monotonic()  # the background composing waits for a pause
+        await super().on_event(event)
+
+    def notify(self, message: str, *args: Any, markup: bool = False, **kwargs: Any) -> None:
+        """Plain text unless asked otherwise: notes quote file names, problems and errors,
+        whose brackets must never be read as markup."""
+        super().notify(message, *args, markup=markup, **kwargs)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The key of the screen you are on is left out of its footer (the header names it);
@@ -80,6 +153,7 @@ class StudioApp(App[None]):
     async def action_show(self, mode: str) -> None:
         """Switch screens from anywhere, even from inside a dialog (which is cancelled)."""
         await self._close_dialogs()
+        self._shown.add(mode)
         await self.switch_mode(mode)
 
     async def action_help(self) -> None:
@@ -87,7 +161,7 @@ class StudioApp(App[None]):
             self.screen.dismiss()
             return
         await self._close_dialogs()
-        self.push_screen(HelpScreen())
+        self.push_screen("help")
 
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"

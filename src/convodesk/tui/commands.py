@@ -35,6 +35,9 @@ ACTIONS: tuple[Command, ...] = (
         "reload",
     ),
     Command("Next problem", "Jump to the next validation problem (F8)", "editor", "next_problem"),
+    Command(
+        "Go to line", "Move the cursor to a line, or line:column (ctrl+g)", "editor", "go_to_line"
+    ),
     Command("Focus outline", "Move to the outline of the flow (ctrl+o)", "editor", "focus_outline"),
     Command("Focus text", "Back to the flow's YAML (ctrl+e)", "editor", "focus_source"),
     Command(
@@ -76,7 +79,10 @@ ACTIONS: tuple[Command, ...] = (
         "accept_all",
     ),
     Command(
-        "Toggle dark/light", "Switch between the dark and light theme (ctrl+t)", "", "toggle_dark"
+        "Toggle dark/light theme",
+        "Switch between the dark and light theme (ctrl+t)",
+        "",
+        "toggle_dark",
     ),
     Command("Help", "Every key, screen by screen (F1)", "", "help"),
 )

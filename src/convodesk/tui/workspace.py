@@ -44,6 +44,8 @@ class Workspace:
     """Every persona of the folder when `suite` ran (a run of one persona keeps the rest)."""
     buyers: str = "scripted"
     """Who played the buyers of `suite`: 'scripted', or 'model <name>'."""
+    suite_text: str | None = None
+    """The flow text `suite` ran on: the editor's, saved or not."""
     _last_valid: LoadedFlow | None = field(default=None, repr=False)
 
     @classmethod
@@ -110,6 +112,17 @@ class Workspace:
     @property
     def last_valid(self) -> LoadedFlow | None:
         return self._last_valid
+
+    def record_run(self, suite: SuiteResult, cast: list[Persona], buyers: str, text: str) -> None:
+        """A finished run, for the results screen (which notices the new generation)."""
+        self.suite, self.cast, self.buyers, self.suite_text = suite, cast, buyers, text
+        self.suite_generation += 1
+
+    @property
+    def suite_unsaved(self) -> bool:
+        """The last run is of text that is not what the flow file holds: snapshots accepted
+        from it would not match a `convodesk test` of the file."""
+        return self.suite is not None and self.suite_text != self.saved_text
 
     def save(self) -> None:
         self.flow_path.write_text(self.text, encoding="utf-8")

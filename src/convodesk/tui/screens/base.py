@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from textual.binding import ActiveBinding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 if TYPE_CHECKING:
@@ -15,6 +16,19 @@ class StudioScreen(Screen[None]):
     @property
     def studio(self) -> StudioApp:
         return cast("StudioApp", self.app)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Plain text unless asked otherwise, as `StudioApp.notify` (a widget's own `notify`
+        would pass markup=True): notes quote file names, problems and settings."""
+        self.app.notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:

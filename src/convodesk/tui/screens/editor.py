@@ -10,6 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static, TextArea
@@ -17,21 +18,27 @@ from textual.widgets import Footer, Header, Static, TextArea
 from convodesk.runtime.loader import LoadedFlow
 
 from ..syntax import yaml_language
+from ..widgets.flow_text import FlowText
 from ..widgets.outline import Outline
 from ..widgets.problems import ProblemList
 from ..words import plural
 from .base import StudioScreen
-from .confirm import Confirm
+from .confirm import Confirm, GoToLine
 
 
 class EditorScreen(StudioScreen):
     """Validation runs in a thread worker after a pause in typing, so keystrokes never wait."""
 
-    CSS_PATH = "editor.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save"),
-        Binding("ctrl+l", "reload", "Reload from disk"),
+        Binding(
+            "ctrl+l",
+            "reload",
+            "Reload",
+            tooltip="Reload from disk",
+        ),
         Binding("f8", "next_problem", "Next problem"),
+        Binding("ctrl+g", "go_to_line", "Go to line", show=False),
         Binding("ctrl+o", "focus_outline", "Focus outline", show=False),
         Binding("ctrl+e", "focus_source", "Focus text", show=False),
     ]
@@ -57,7 +64,7 @@ class EditorScreen(StudioScreen):
         yield Static(id="status", classes="status-line")
         with Horizontal(id="main"):
             yield Outline(id="outline")
-            yield TextArea(
+            yield FlowText(
                 ws.text,
                 id="source",
                 language=yaml_language(),
@@ -66,13 +73,14 @@ class EditorScreen(StudioScreen):
                 soft_wrap=False,
             )
         yield ProblemList(id="problems")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Editor"
         self.query_one("#outline").border_title = "Outline"
         self.query_one("#problems").border_title = "Problems"
-        self.query_one("#source").border_title = self.studio.workspace.file
+        ws = self.studio.workspace
+        self.query_one("#source").border_title = Content(ws.shown(ws.flow_path))
         self.query_one(TextArea).focus()
         self._remember_disk()
         self._start_validation()
@@ -120,16 +128,22 @@ class EditorScreen(StudioScreen):
     def _show_status(self) -> None:
         ws = self.studio.workspace
         loaded = ws.loaded if ws.loaded_text == ws.text else None
-        name = ws.flow_path.name + (" ● modified" if ws.dirty else "")
         if loaded is None:
             verdict = "[dim]checking…[/]"
         elif loaded.errors:
-            verdict = f"[b red]{plural(len(loaded.errors), 'error')}[/]"
+            verdict = "[b $text-error]$errors[/]"
         else:
-            verdict = "[b green]valid[/]"
+            verdict = "[b $text-success]valid[/]"
         if loaded is not None and loaded.warnings:
-            verdict += f" · [yellow]{plural(len(loaded.warnings), 'warning')}[/]"
-        self.query_one("#status", Static).update(f"{name}  ·  {verdict}")
+            verdict += " · [$text-warning]$warnings[/]"
+        line = Content.from_markup(
+            "$name$modified  ·  " + verdict,
+            name=ws.flow_path.name,
+            modified=" ● modified" if ws.dirty else "",
+            errors=plural(len(loaded.errors), "error") if loaded else "",
+            warnings=plural(len(loaded.warnings), "warning") if loaded else "",
+        )
+        self.query_one("#status", Static).update(line)
 
     # -- navigation -------------------------------------------------------------------------
 
@@ -142,6 +156,17 @@ class EditorScreen(StudioScreen):
 
     def action_focus_outline(self) -> None:
         self.query_one(Outline).focus()
+
+    @on(FlowText.Leave)
+    def _left_text(self) -> None:
+        self.action_focus_outline()
+
+    def action_go_to_line(self) -> None:
+        area = self.query_one(TextArea)
+        self.app.push_screen(
+            GoToLine(area.document.line_count, area.cursor_location[0] + 1),
+            lambda where: self.goto(*where) if where else None,
+        )
 
     def action_focus_source(self) -> None:
         self.query_one(TextArea).focus()

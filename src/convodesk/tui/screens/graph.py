@@ -6,16 +6,20 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.widgets import Footer, Header, Static
 
 from ..widgets.diagram import FlowDiagram
+from ..words import plural
 from .base import StudioScreen
 
-LEGEND = "● say  ? ask  ◇ branch  ◆ route  ▶ action  ☎ handoff  ■ end  ↩ drawn above"
+LEGEND = (
+    "● say  ? ask  ◇ branch  ◆ route  ▶ action  ☎ handoff  ■ end  ↩ drawn above  "
+    "┄▶ skipped when false"
+)
 
 
 class GraphScreen(StudioScreen):
-    CSS_PATH = "graph.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_step", "Open in editor", show=True),
     ]
@@ -24,13 +28,15 @@ class GraphScreen(StudioScreen):
         yield Header()
         yield Static(id="status", classes="status-line")
         yield FlowDiagram(id="diagram")
-        yield Static(LEGEND, classes="hint")
-        yield Footer()
+        yield Static(LEGEND, classes="hint", markup=False)
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Graph"
 
     def on_screen_resume(self) -> None:
+        if not self.is_current:
+            return  # composed in the background (StudioApp._warm_next): draw on a real visit
         self.refresh_diagram()
         self.query_one(FlowDiagram).focus()
 
@@ -42,7 +48,10 @@ class GraphScreen(StudioScreen):
         status = self.query_one("#status", Static)
         if shown is None or shown.flow is None:
             status.update(
-                "[b red]The flow has errors and has never been valid: fix it in the Editor (F2).[/]"
+                Content.from_markup(
+                    "[b $text-error]The flow has errors and has never been valid: "
+                    "fix it in the Editor (F2).[/]"
+                )
             )
             self.query_one(FlowDiagram).clear_options()
             return
@@ -50,9 +59,16 @@ class GraphScreen(StudioScreen):
         note = (
             ""
             if shown is loaded
-            else "  [yellow](last valid version: the editor's text has errors)[/]"
+            else "  [$text-warning](last valid version: the editor's text has errors)[/]"
         )
-        status.update(f"{flow.flow} v{flow.version} · {len(flow.steps)} steps{note}")
+        status.update(
+            Content.from_markup(
+                "$flow v$version · $steps" + note,
+                flow=flow.flow,
+                version=str(flow.version),
+                steps=plural(len(flow.steps), "step"),
+            )
+        )
         self.query_one(FlowDiagram).show(flow)
 
     def action_open_step(self) -> None:

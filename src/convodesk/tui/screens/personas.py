@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
-from rich.markup import escape
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, ProgressBar, RichLog, Static
 
 from convodesk.runtime.model import Flow
-from convodesk.runtime.problems import LoadError
+from convodesk.runtime.problems import LoadError, Problem
 from convodesk.sim.persona import Persona, load_personas
 from convodesk.sim.runner import Conversation
 
-from ..runs import ModelSetting, RunOutcome, configured_model, model_run, scripted_run
-from ..words import plural
+from ..runs import (
+    ModelSetting,
+    RunOutcome,
+    configured_model,
+    model_client_loaded,
+    model_run,
+    scripted_run,
+)
+from ..words import plural, shown_value, them
 from .base import StudioScreen
 
 # (column, width): fixed widths, so "running · turn 12" or "FAIL · 12 checks" never truncate
@@ -31,7 +40,8 @@ COLUMNS: tuple[tuple[str, int | None], ...] = (
 )
 
 
-def _expect_summary(persona: Persona) -> Text:
+def _expect_summary(persona: Persona, kinds: dict[str, str]) -> Text:
+    """Description, route, turn budget, slots, checks and the rubric an LLM judge reads."""
     e = persona.expect
     text = Text()
     text.append(persona.description or "(no description)", style="italic")
@@ -40,9 +50,25 @@ def _expect_summary(persona: Persona) -> Text:
     if e.max_turns:
         text.append(f" · within {e.max_turns} turns")
     for slot, value in e.slots.items():
-        text.append(f"\n  {slot} = {value!r}", style="cyan")
+        text.append(f"\n  {slot}", style="cyan")
+        text.append(f" = {shown_value(value, kinds.get(slot))}")
     if e.checks is not None:
-        text.append(f"\nchecks   {', '.join(e.checks)}")
+        text.append("\nchecks   ", style="bold")
+        text.append(", ".join(e.checks) or "none")
+    if e.rubric:
+        text.append("\nrubric   ", style="bold")
+        text.append("judged by a model (m), not by the scripts", style="dim")
+        for item in e.rubric:
+            text.append(f"\n  · {item}")
+    return text
+
+
+def _problems_text(problems: list[Problem]) -> Text:
+    """Every problem of the persona files, one per line, as `convodesk validate` words them."""
+    text = Text("The personas cannot be loaded:\n", style="bold")
+    for problem in problems:
+        text.append(f"\n{problem}", style="")
+    text.append("\n\nFix the files, then ctrl+l reads them again.", style="dim")
     return text
 
 
@@ -66,29 +92,28 @@ def _status_cell(c: Conversation) -> Text:
     )
 
 
-def suite_verdict(conversations: list[Conversation]) -> str:
-    """`12/14 passed · 1 failed · 1 persona error`, as markup."""
+def suite_verdict(conversations: list[Conversation]) -> Content:
+    """`12/14 passed · 1 failed · 1 persona error`."""
     total = len(conversations)
     passed = sum(c.status == "pass" for c in conversations)
     failed = sum(c.status == "fail" for c in conversations)
     simulator = total - passed - failed
     line = f"{passed}/{total} passed"
     if failed:
-        line += f" · [b red]{failed} failed[/]"
+        line += f" · [b $text-error]{failed} failed[/]"
     if simulator:
-        line += f" · [b yellow]{plural(simulator, 'persona error')}[/]"
+        line += f" · [b $text-warning]{plural(simulator, 'persona error')}[/]"
     if not failed and not simulator:
-        line += " · [b green]all passed[/]"
-    return line
+        line += " · [b $text-success]all passed[/]"
+    return Content.from_markup(line)
 
 
 class PersonasScreen(StudioScreen):
     """The suite runs in a thread (its own event loop), so the UI never waits on it."""
 
-    CSS_PATH = "personas.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "run_all", "Run all"),
-        Binding("r", "run_one", "Run selected"),
+        Binding("r", "run_one", "Run one", tooltip="Run the selected persona"),
         Binding("m", "toggle_model", "Model buyers"),
         Binding("ctrl+l", "reload_personas", "Reload personas", show=False),
     ]
@@ -102,35 +127,44 @@ class PersonasScreen(StudioScreen):
         self.use_model = False
         self._generation = 0
         self._finished = 0
+        self._loading: Timer | None = None
+        self._queued: list[Persona] = []
+        self._read = False
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="status", classes="status-line")
         with Horizontal(id="body"):
-            yield DataTable(id="personas", cursor_type="row", zebra_stripes=True)
+            table: DataTable[object] = DataTable(
+                id="personas", cursor_type="row", zebra_stripes=True
+            )
+            for column, width in COLUMNS:  # before mounting: no second layout pass
+                table.add_column(column, key=column, width=width)
+            yield table
             with Vertical(id="side"):
-                yield Static(id="expect")
+                with VerticalScroll(id="expect"):
+                    yield Static(id="expect-body")
                 yield RichLog(id="live", wrap=True, markup=False, min_width=20)
         with Horizontal(id="progress-row"):
             yield Static(id="progress-label")
             yield ProgressBar(id="progress", show_eta=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Personas & runs"
         self.query_one("#personas").border_title = "Personas"
         self.query_one("#expect").border_title = "Expectations"
         self.query_one("#live").border_title = "Conversation"
-        table = self.query_one(DataTable)
-        for column, width in COLUMNS:
-            table.add_column(column, key=column, width=width)
-        self.action_reload_personas()
+        self.query_one("#expect-body", Static).update(
+            Text("reading the persona files…", style="dim")
+        )
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Model buyers only when a model is configured (shown dimmed otherwise)."""
-        if action == "toggle_model":
-            return self.setting.model is not None or None
-        return True
+    def on_screen_resume(self) -> None:
+        """The persona files and model settings are read on the first real visit, not when
+        the screen is composed in the background (StudioApp._warm_next)."""
+        if self.is_current and not self._read:
+            self._read = True
+            self.action_reload_personas()
 
     # -- the cast -----------------------------------------------------------------------------
 
@@ -139,20 +173,24 @@ class PersonasScreen(StudioScreen):
         ws = self.studio.workspace
         self.setting = configured_model(ws.root)
         self.use_model = self.use_model and self.setting.model is not None
-        self.refresh_bindings()
         table = self.query_one(DataTable)
         table.clear()
         try:
             self.personas = load_personas(ws.personas_dir, ws.current().flow)
         except LoadError as exc:
             self.personas = []
-            first = exc.problems[0] if exc.problems else None
-            more = f" (+{len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
-            self._status(f"[b red]{first}{more}[/]" if first else "[b red]cannot load personas[/]")
+            problems = [replace(p, file=ws.shown(p.file)) for p in exc.problems]
+            more = f" (+{len(problems) - 1} more, listed beside)" if len(problems) > 1 else ""
+            first = str(problems[0]) if problems else "cannot load the personas"
+            self._status(
+                Content.from_markup("[b $text-error]$first[/]$more", first=first, more=more)
+            )
+            self._show_selected()  # nothing selected: no earlier persona's expectations stay
+            self.query_one("#expect-body", Static).update(_problems_text(problems))
             return
         for persona in self.personas:
             table.add_row(
-                persona.persona,
+                Text(persona.persona),
                 persona.expect.route or "any",
                 _turns(persona, None),
                 Text("not run", style="dim"),
@@ -166,24 +204,41 @@ class PersonasScreen(StudioScreen):
     def _buyers(self) -> str:
         return f"model {self.setting.model}" if self.use_model else "scripted"
 
-    def _cast_line(self) -> str:
+    def _cast_line(self) -> Content:
         ws = self.studio.workspace
-        line = f"{len(self.personas)} personas from {ws.shown(ws.personas_dir)}/ · buyers: "
+        line = "$count from $folder/ · buyers: "
         if self.use_model:
-            return line + f"[b]{self._buyers()}[/] (m: back to scripted)"
-        if self.setting.model is not None:
-            return line + f"scripted (m: play them with {self.setting.model})"
-        return line + f"scripted · [dim]{escape(self.setting.hint)}[/]"
+            line += "[b]$buyers[/] (m: back to scripted)"
+        elif self.setting.model is not None:
+            line += "scripted (m: play them with $model)"
+        else:
+            line += "scripted · [dim]$hint[/]"
+        return Content.from_markup(
+            line,
+            count=plural(len(self.personas), "persona"),
+            folder=ws.shown(ws.personas_dir),
+            buyers=self._buyers(),
+            model=self.setting.model or "",
+            hint=self.setting.hint,
+        )
 
     def action_toggle_model(self) -> None:
+        """Always offered: without a model, pressing m says why (the status line may be showing
+        a run's verdict instead of the hint by then)."""
         if self.setting.model is None:
-            self.notify(self.setting.hint, severity="warning", timeout=5)
+            problems = self.setting.problems
+            self.notify(
+                "\n".join(problems) if problems else self.setting.hint,
+                title="Model buyers" if problems else "",
+                severity="error" if problems else "warning",
+                timeout=8,
+            )
             return
         self.use_model = not self.use_model
         if not self.running:
             self._status(self._cast_line())
 
-    def _status(self, text: str) -> None:
+    def _status(self, text: Content) -> None:
         self.query_one("#status", Static).update(text)
 
     def _idle_progress(self) -> None:
@@ -202,13 +257,17 @@ class PersonasScreen(StudioScreen):
 
     def _show_selected(self) -> None:
         persona = self.selected()
-        expect = self.query_one("#expect", Static)
+        expect = self.query_one("#expect-body", Static)
         log = self.query_one(RichLog)
         log.clear()
         if persona is None:
             expect.update("")
             return
-        expect.update(_expect_summary(persona))
+        loaded = self.studio.workspace.last_valid
+        flow = loaded.flow if loaded is not None else None
+        kinds = {name: slot.type for name, slot in flow.slots.items()} if flow else {}
+        expect.update(_expect_summary(persona, kinds))
+        self.query_one("#expect", VerticalScroll).scroll_home(animate=False)
         for who, text in self.lines.get(persona.persona, []):
             log.write(self._line(persona, who, text))
 
@@ -237,10 +296,12 @@ class PersonasScreen(StudioScreen):
         if self.running:
             self.notify("A run is already in progress.", severity="warning", timeout=3)
             return
-        loaded = self.studio.workspace.current()
+        ws = self.studio.workspace
+        loaded = ws.current()
         if loaded.flow is None:
+            errors = len(loaded.errors)
             self.notify(
-                f"The flow has {plural(len(loaded.errors), 'error')}; fix them in the Editor first.",
+                f"The flow has {plural(errors, 'error')}; fix {them(errors)} in the Editor first.",
                 severity="error",
             )
             return
@@ -249,6 +310,7 @@ class PersonasScreen(StudioScreen):
         self.running = True
         self._generation += 1
         self._finished = 0
+        self._queued = personas
         table = self.query_one(DataTable)
         for persona in personas:
             self.lines[persona.persona] = []
@@ -259,14 +321,50 @@ class PersonasScreen(StudioScreen):
         self.query_one(ProgressBar).update(total=len(personas), progress=0)
         self._progress(len(personas))
         model = self.setting.model if self.use_model else None
-        self._status(f"running {plural(len(personas), 'conversation')} · buyers: {self._buyers()}…")
-        self._run(loaded.flow, personas, self._generation, model)
+        self._running_status(len(personas), loading=model is not None and not model_client_loaded())
+        self._run(loaded.flow, personas, self._generation, model, ws.text)
+
+    def _running_status(self, count: int, *, loading: bool) -> None:
+        """While litellm loads (seconds, on a model run's first request) the status says so, so
+        "turn 0" is never all there is to see; a timer clears the note once it has loaded."""
+        line = "running $count · buyers: $buyers…"
+        if loading:
+            line += " [$text-warning]loading the model client (litellm), a few seconds…[/]"
+        self._status(
+            Content.from_markup(line, count=plural(count, "conversation"), buyers=self._buyers())
+        )
+        self._stop_loading_note()
+        if loading:
+            generation = self._generation
+
+            def check() -> None:
+                if generation != self._generation or not self.running:
+                    self._stop_loading_note()
+                elif model_client_loaded():
+                    self._stop_loading_note()
+                    self._running_status(count, loading=False)
+
+            self._loading = self.set_interval(0.2, check)
+
+    def _stop_loading_note(self) -> None:
+        if self._loading is not None:
+            self._loading.stop()
+            self._loading = None
 
     def _progress(self, total: int) -> None:
         self.query_one("#progress-label", Static).update(f"{self._finished}/{total} done")
 
     @work(thread=True, exclusive=True, group="suite")
-    def _run(self, flow: Flow, personas: list[Persona], generation: int, model: str | None) -> None:
+    def _run(
+        self,
+        flow: Flow,
+        personas: list[Persona],
+        generation: int,
+        model: str | None,
+        flow_text: str,
+    ) -> None:
+        """`flow_text` is the editor's text the run is of, for the results screen."""
+
         def emit(persona: str, who: str, text: str) -> None:
             self.app.call_from_thread(self._streamed, generation, persona, who, text)
 
@@ -282,13 +380,16 @@ class PersonasScreen(StudioScreen):
         except Exception as exc:  # settings or network trouble: say so, keep the studio up
             self.app.call_from_thread(self._run_failed, generation, f"{type(exc).__name__}: {exc}")
             return
-        self.app.call_from_thread(self._suite_done, generation, outcome)
+        self.app.call_from_thread(self._suite_done, generation, outcome, flow_text)
 
     def _streamed(self, generation: int, persona_id: str, who: str, text: str) -> None:
         if generation != self._generation:
             return
         lines = self.lines.setdefault(persona_id, [])
         lines.append((who, text))
+        if who == "buyer" and self._loading is not None:  # a model answered: loaded (or cached)
+            self._stop_loading_note()
+            self._running_status(len(self._queued), loading=False)
         turns = sum(1 for w, _ in lines if w == "buyer")
         self.query_one(DataTable).update_cell(
             persona_id, "status", Text(f"running · turn {turns}", style="yellow")
@@ -305,7 +406,7 @@ class PersonasScreen(StudioScreen):
         table = self.query_one(DataTable)
         table.update_cell(pid, "status", _status_cell(c))
         table.update_cell(pid, "turns", _turns(c.persona, c.turns))
-        table.update_cell(pid, "route", c.outcome.route)
+        table.update_cell(pid, "route", Text(c.outcome.route))
         self._finished += 1
         self.query_one(ProgressBar).advance(1)
         self._progress(len(personas))
@@ -317,19 +418,24 @@ class PersonasScreen(StudioScreen):
         if generation != self._generation:
             return
         self.running = False
-        self._status(f"[b red]the run stopped:[/] {escape(message)}")
+        self._stop_loading_note()
+        self._status(
+            Content.from_markup("[b $text-error]the run stopped:[/] $message", message=message)
+        )
         self.notify(message, title="Run failed", severity="error", timeout=8)
 
-    def _suite_done(self, generation: int, outcome: RunOutcome) -> None:
+    def _suite_done(self, generation: int, outcome: RunOutcome, flow_text: str) -> None:
         if generation != self._generation:
             return
         self.running = False
+        self._stop_loading_note()
         ws = self.studio.workspace
         result = outcome.result
-        ws.suite, ws.cast, ws.buyers = result, list(self.personas), outcome.buyers
-        ws.suite_generation += 1
+        ws.record_run(result, list(self.personas), outcome.buyers, flow_text)
         note = f" · {outcome.note}" if outcome.note else ""
         self._status(
-            f"{suite_verdict(result.conversations)} · buyers: {escape(outcome.buyers)}"
-            f"{escape(note)} · F6 shows the results"
+            suite_verdict(result.conversations)
+            + Content.from_markup(
+                " · buyers: $buyers$note · F6 shows the results", buyers=outcome.buyers, note=note
+            )
         )

@@ -9,6 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Footer, Header, Input, Static
 
@@ -40,7 +41,6 @@ def route_preview(session: Session) -> str:
 class PlaygroundScreen(StudioScreen):
     """Sends run in a thread worker: with an LLM understander a turn can take seconds."""
 
-    CSS_PATH = "playground.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "restart", "Restart"),
     ]
@@ -66,7 +66,7 @@ class PlaygroundScreen(StudioScreen):
                 yield ChatLog(id="chat")
                 yield Input(placeholder="Write as the buyer, Enter to send", id="say")
             yield SessionPanel(id="panel")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Playground"
@@ -75,6 +75,8 @@ class PlaygroundScreen(StudioScreen):
 
     def on_screen_resume(self) -> None:
         """The flow may have changed in the editor: start over on the new text."""
+        if not self.is_current:
+            return  # composed in the background (StudioApp._warm_next): start on a real visit
         if self._text != self.studio.workspace.text:
             self.action_restart()
         self.query_one(Input).focus()
@@ -104,17 +106,23 @@ class PlaygroundScreen(StudioScreen):
             f"The flow has {plural(errors, 'error')}, so it cannot run. Fix it in the Editor (F2)."
         )
         self.query_one(Input).disabled = True
-        self.query_one("#status", Static).update("[b red]flow has errors[/]")
+        self.query_one("#status", Static).update(
+            Content.from_markup("[b $text-error]the flow has errors[/]")
+        )
 
     def _started(self, session: Session, generation: int) -> None:
         if generation != self._generation:
             return
         self.session = session
         flow = session.flow
+        unsaved = " [b $text-warning](unsaved)[/]" if self.studio.workspace.dirty else ""
         self.query_one("#status", Static).update(
-            f"{flow.flow} v{flow.version} · the editor's current text"
-            + (" [yellow](unsaved)[/]" if self.studio.workspace.dirty else "")
-            + f" · context page={PLAYGROUND_CONTEXT['page']}"
+            Content.from_markup(
+                "$flow v$version · the editor's current text" + unsaved + " · context page=$page",
+                flow=flow.flow,
+                version=str(flow.version),
+                page=PLAYGROUND_CONTEXT["page"],
+            )
         )
         say = self.query_one(Input)
         say.disabled = False
@@ -158,6 +166,7 @@ class PlaygroundScreen(StudioScreen):
             asking=list(turn.asking),
             scores=session.scores() if not turn.outcome else turn.outcome.scores,
             slots=session.slots,
+            kinds={name: slot.type for name, slot in session.flow.slots.items()},
             route=route,
             preview=None if route else route_preview(session),
             outcome=turn.outcome,

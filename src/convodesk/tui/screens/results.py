@@ -12,16 +12,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
-from rich.markup import escape
 from rich.syntax import Syntax
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Static
 
-from convodesk.sim.metrics import compute
+from convodesk.sim.metrics import Metrics, compute
 from convodesk.sim.persona import Persona
 from convodesk.sim.runner import Conversation, SuiteResult
 from convodesk.sim.transcripts import dump_transcript, to_transcript, transcript_path
@@ -35,7 +35,14 @@ from .confirm import Confirm
 from .personas import suite_verdict
 from .viewer import TextViewer
 
-COLUMNS = ("persona", "expected", "route", "turns", "checks", "snapshot")
+COLUMNS = ("persona", "route", "turns", "checks", "snapshot")
+"""No "expected" column: the route shows red when it is not the one expected, the checks pane
+says which was, and the matrix beside counts both; so at 100 columns nothing is cut."""
+UNSAVED = "a run of unsaved text"
+MODEL_RUN = (
+    "Snapshots record the scripted suite (what CI compares): run it with scripted buyers "
+    "(F5, m to switch back) to accept its transcripts."
+)
 MARKS = {
     "pass": Text("✓ ", style="green"),
     "fail": Text("✗ ", style="bold red"),
@@ -85,8 +92,13 @@ def diff_renderable(diffs: list[TranscriptDiff]) -> Text:
     return text
 
 
+def _route_cell(c: Conversation) -> Text:
+    """The route taken; bold red when the route_expected check failed on it."""
+    missed = any(r.id == "route_expected" and r.status == "fail" for r in c.checks)
+    return Text(c.outcome.route, style="bold red" if missed else "")
+
+
 class ResultsScreen(StudioScreen):
-    CSS_PATH = "results.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t", "transcript", "Transcript"),
         Binding("d", "diff", "Diff"),
@@ -107,34 +119,40 @@ class ResultsScreen(StudioScreen):
             "No run yet: press F5, then a to run every persona.", id="status", classes="status-line"
         )
         with Horizontal(id="body"):
-            yield DataTable(id="scoreboard", cursor_type="row", zebra_stripes=True)
+            table: DataTable[object] = DataTable(
+                id="scoreboard", cursor_type="row", zebra_stripes=True
+            )
+            for column in COLUMNS:  # before mounting: no second layout pass
+                table.add_column(column, key=column)
+            yield table
             with Vertical(id="side"):
                 yield Static(id="matrix")
-                yield Static(id="checks")
-        yield Footer()
+                with VerticalScroll(id="checks"):
+                    yield Static(id="checks-body")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Results"
         self.query_one("#scoreboard").border_title = "Scoreboard"
         self.query_one("#matrix").border_title = "Routing"
         self.query_one("#checks").border_title = "Checks"
-        table = self.query_one(DataTable)
-        for column in COLUMNS:
-            table.add_column(column, key=column)
 
     def on_screen_resume(self) -> None:
+        if not self.is_current:
+            return  # composed in the background (StudioApp._warm_next)
         ws = self.studio.workspace
         if ws.suite is not None and ws.suite_generation != self._seen:
             self._seen = ws.suite_generation
             self.show(ws.suite)
+        elif self.result is not None:
+            self._show_status(self.result)  # saved since? the unsaved-text mark goes
         self.query_one(DataTable).focus()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def can_store(self) -> bool:
         """Snapshots record the scripted suite (what CI compares): accepting a model run's
-        transcripts would make every offline `convodesk test --snapshot` fail."""
-        if action in ("accept", "accept_all"):
-            return self.studio.workspace.buyers == "scripted" or None
-        return True
+        transcripts would make every offline `convodesk test --snapshot` fail. a and A stay
+        in the footer all the same, and say so when pressed."""
+        return self.studio.workspace.buyers == "scripted"
 
     # -- the scoreboard -----------------------------------------------------------------------
 
@@ -143,14 +161,7 @@ class ResultsScreen(StudioScreen):
         self.check = None
         self.snapshots = {}
         m = compute(result)
-        buyers = self.studio.workspace.buyers
-        self.query_one("#status", Static).update(
-            f"{suite_verdict(result.conversations)} · "
-            f"routing accuracy {_pct(m.routing_accuracy)} · "
-            f"false positives {_pct(m.false_positive_rate)} · false negatives "
-            f"{_pct(m.false_negative_rate)} · slot capture {_pct(m.slot_capture_accuracy)} · "
-            f"buyers: {escape(buyers)} · date {result.reference_date}"
-        )
+        self._show_status(result, m)
         self.query_one("#matrix", Static).update(confusion_table(m.confusion))
         table = self.query_one(DataTable)
         table.clear()
@@ -159,9 +170,8 @@ class ResultsScreen(StudioScreen):
             ok = sum(1 for r in counted if r.status == "pass")
             mark = MARKS.get(c.status, MARKS["fail"])
             table.add_row(
-                c.persona.persona,
-                c.persona.expect.route or "any",
-                c.outcome.route,
+                Text(c.persona.persona),
+                _route_cell(c),
                 str(c.turns),
                 mark + Text(f"{ok}/{len(counted)}"),
                 Text("…", style="dim"),
@@ -169,6 +179,26 @@ class ResultsScreen(StudioScreen):
             )
         self._compare(result)
         self._show_checks()
+
+    def _show_status(self, result: SuiteResult, m: Metrics | None = None) -> None:
+        """Verdict and rates; who played the buyers; whether the run is of unsaved text."""
+        m = m or compute(result)
+        ws = self.studio.workspace
+        unsaved = " · [b $text-warning]$unsaved[/]" if ws.suite_unsaved else ""
+        self.query_one("#status", Static).update(
+            suite_verdict(result.conversations)
+            + Content.from_markup(
+                " · routing accuracy $routing · false positives $fp · false negatives $fn"
+                " · slot capture $slots · buyers: $buyers" + unsaved + " · date $date",
+                routing=_pct(m.routing_accuracy),
+                fp=_pct(m.false_positive_rate),
+                fn=_pct(m.false_negative_rate),
+                slots=_pct(m.slot_capture_accuracy),
+                buyers=ws.buyers,
+                unsaved=UNSAVED,
+                date=str(result.reference_date),
+            )
+        )
 
     def _folder(self) -> Path:
         return self.studio.workspace.transcripts_dir
@@ -211,7 +241,11 @@ class ResultsScreen(StudioScreen):
     def _show_checks(self) -> None:
         c = self.selected()
         numbered = self.result is not None and self.result.runs > 1
-        self.query_one("#checks", Static).update(checks_view(c, numbered=numbered) if c else "")
+        offline = self.studio.workspace.buyers == "scripted"
+        self.query_one("#checks-body", Static).update(
+            checks_view(c, numbered=numbered, offline=offline) if c else ""
+        )
+        self.query_one("#checks", VerticalScroll).scroll_home(animate=False)
 
     # -- transcripts and snapshots --------------------------------------------------------------
 
@@ -264,29 +298,44 @@ class ResultsScreen(StudioScreen):
         if d.status == "missing":
             fresh = dump_transcript(to_transcript(c))
             body.append(fresh)
+        unsaved = self.studio.workspace.suite_unsaved
         self.app.push_screen(
             TextViewer(
                 f"snapshot diff · {d.label}",
                 body,
                 body.plain,
-                can_accept=self.check_action("accept", ()) is True,
+                can_accept=self.can_store(),
+                accept_note=f"{UNSAVED}: a asks first" if unsaved else "",
             ),
             lambda accepted: self.action_accept() if accepted else None,
         )
 
     def action_accept(self) -> None:
-        """Store this conversation's transcript exactly as `convodesk test --update` would."""
+        """Store this conversation's transcript exactly as `convodesk test --update` would.
+
+        A conversation whose snapshot is "same" is left alone: its stored file differs at most
+        in the flow's hash, which `--snapshot` ignores (A refreshes those too).
+        """
         c = self.selected()
-        if c is None or self.check is None:
+        if c is None or self.check is None or self.result is None:
             self.notify("No run compared yet.", timeout=3)
+            return
+        if not self.can_store():
+            self.notify(MODEL_RUN, severity="warning", timeout=6)
             return
         path = self._path(c)
         text = self.check.writes.get(path)
-        if text is None:
-            self.notify("Already stored exactly as this run would write it.", timeout=3)
+        state = self.snapshots.get(self.result.conversations.index(c))
+        if text is None or state == "same":
+            self.notify(
+                f"Already up to date: {self.studio.workspace.shown(path)} matches this "
+                "conversation; nothing to accept.",
+                timeout=4,
+            )
             return
-        self._write(
-            StoreCheck(writes={path: text}), f"Accepted {self.studio.workspace.shown(path)}"
+        note = f"Accepted {self.studio.workspace.shown(path)}"
+        self._confirm_if_unsaved(
+            "Accept a snapshot from unsaved text?", StoreCheck(writes={path: text}), note
         )
 
     def action_accept_all(self) -> None:
@@ -295,12 +344,32 @@ class ResultsScreen(StudioScreen):
         if check is None:
             self.notify("No run compared yet.", timeout=3)
             return
+        if not self.can_store():
+            self.notify(MODEL_RUN, severity="warning", timeout=6)
+            return
         if not check.writes and not check.orphans:
             self.notify("Every stored transcript already matches this run.", timeout=3)
             return
         self.app.push_screen(
             Confirm("Accept this run as the snapshots?", self._accept_all_question(check)),
             lambda yes: self._write(check, "Accepted the run") if yes else None,
+        )
+
+    def _confirm_if_unsaved(self, title: str, check: StoreCheck, note: str) -> None:
+        if not self.studio.workspace.suite_unsaved:
+            self._write(check, note)
+            return
+        self.app.push_screen(
+            Confirm(title, self._unsaved_warning(), yes="Accept anyway"),
+            lambda yes: self._write(check, note) if yes else None,
+        )
+
+    def _unsaved_warning(self) -> str:
+        ws = self.studio.workspace
+        return (
+            f"This is {UNSAVED}: the editor's flow differs from {ws.shown(ws.flow_path)}. "
+            "Snapshots accepted from it will not match a `convodesk test` of the file until "
+            "you save the flow (ctrl+s in the Editor)."
         )
 
     def _accept_all_question(self, check: StoreCheck) -> str:
@@ -321,6 +390,8 @@ class ResultsScreen(StudioScreen):
         if check.orphans:
             names = ", ".join(p.stem for p in check.orphans)
             lines.append(f"· delete {len(check.orphans)} of removed personas: {names}")
+        if ws.suite_unsaved:
+            lines += ["", self._unsaved_warning()]
         return "\n".join(lines)
 
     def _write(self, check: StoreCheck, note: str) -> None:

@@ -8,6 +8,7 @@ from rich.console import RenderableType
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
@@ -15,10 +16,10 @@ from textual.widgets import Footer, Static
 class TextViewer(ModalScreen[bool]):
     """Dismisses with True when the user accepts (diff view only), False otherwise.
 
-    `text` is the plain text of what is shown, for tests and for copying.
+    `text` is the plain text of what is shown, for tests and for copying; `accept_note` is
+    added to the accept hint (say, that the run is of unsaved text).
     """
 
-    CSS_PATH = "viewer.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close"),
         Binding("q", "close", "Close", show=False),
@@ -26,24 +27,34 @@ class TextViewer(ModalScreen[bool]):
     ]
 
     def __init__(
-        self, title: str, body: RenderableType, text: str, *, can_accept: bool = False
+        self,
+        title: str,
+        body: RenderableType,
+        text: str,
+        *,
+        can_accept: bool = False,
+        accept_note: str = "",
     ) -> None:
         super().__init__()
         self.title_text = title
         self.body = body
         self.text = text
         self.can_accept = can_accept
+        self.accept_note = accept_note
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="viewer"):
             yield Static(self.body)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         viewer = self.query_one("#viewer")
-        viewer.border_title = self.title_text
-        viewer.border_subtitle = (
-            "a accepts this run as the snapshot · Esc closes" if self.can_accept else "Esc closes"
+        viewer.border_title = Content(self.title_text)
+        note = f" ({self.accept_note})" if self.accept_note else ""
+        viewer.border_subtitle = Content(
+            f"a accepts this run as the snapshot{note} · Esc closes"
+            if self.can_accept
+            else "Esc closes"
         )
         viewer.focus()
 

@@ -1,7 +1,9 @@
 """The flow drawn as an indented tree: straight runs stay in one column, branches fork.
 
-Edges come from `runtime.graph.edges`, the same transitions the engine takes and the CLI's
-Mermaid output draws; a step already drawn is referenced (↩) rather than drawn twice.
+Edges come from `runtime.graph.drawn_edges`, the transitions the engine takes as
+`convodesk graph` draws them: a step with `when` can be passed over, so each way into it also
+leads past it (dotted, "skip budget"). A step already drawn is referenced (↩) rather than
+drawn twice.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from convodesk.runtime.graph import Edge, edges, reachable
+from convodesk.runtime.graph import Edge, drawn_edges, reachable
 from convodesk.runtime.model import Flow, Step
 
 ICONS = {
@@ -63,7 +65,7 @@ def diagram(flow: Flow) -> list[Row]:
     """Rows for display: a depth-first walk from the first step, then what it cannot reach."""
     steps = {step.id: step for step in flow.steps}
     outgoing: dict[str, list[Edge]] = defaultdict(list)
-    for edge in edges(flow):
+    for edge in drawn_edges(flow):
         outgoing[edge.source].append(edge)
     rows: list[Row] = []
     drawn: set[str] = set()
@@ -84,10 +86,14 @@ def diagram(flow: Flow) -> list[Row]:
             return
         for k, edge in enumerate(out):
             last = k == len(out) - 1
-            fork = Text(rest + ("└─ " if last else "├─ "), style="dim")
+            fork = Text(rest + ("└─" if last else "├─"), style="dim")
+            arrow = "┄▶ " if edge.skip else "─▶ "
             if edge.label:
-                fork.append(edge.label, style="yellow")
-            fork.append(" ─▶ " if edge.label else "─▶ ", style="dim")
+                fork.append(" ")
+                fork.append(edge.label, style="italic dim yellow" if edge.skip else "yellow")
+                fork.append(f" {arrow}", style="dim")
+            else:
+                fork.append(arrow, style="dim")
             draw(edge.target, fork, rest + ("   " if last else "│  "))
 
     draw(flow.steps[0].id, Text(), "")

@@ -1,4 +1,7 @@
-"""The flow's outline: steps, slots, knowledge and routes; select a node to jump to it."""
+"""The flow's outline: steps, slots, knowledge and routes; select a node to jump to it.
+
+Labels are `Text`, never markup strings: ids and reasons are the designer's own words.
+"""
 
 from __future__ import annotations
 
@@ -55,7 +58,7 @@ class Outline(Tree[Position]):
             slots.add_leaf(label, data=source.position(("slots", name), key=True))
         knowledge = section("knowledge", ("knowledge",), len(flow.knowledge))
         for i, entry in enumerate(flow.knowledge):
-            knowledge.add_leaf(entry.id, data=source.position(("knowledge", i)))
+            knowledge.add_leaf(Text(entry.id), data=source.position(("knowledge", i)))
         routes = section("routes", ("routes",), len(flow.routes))
         for i, route in enumerate(flow.routes):
             label = Text(route.route)
@@ -64,7 +67,7 @@ class Outline(Tree[Position]):
         if flow.disqualify:
             rules = section("disqualify", ("disqualify",), len(flow.disqualify))
             for i, rule in enumerate(flow.disqualify):
-                rules.add_leaf(rule.reason, data=source.position(("disqualify", i)))
+                rules.add_leaf(Text(rule.reason), data=source.position(("disqualify", i)))
         self.border_subtitle = "last valid version" if stale else ""
 
     def hint(self, *lines: str) -> None:

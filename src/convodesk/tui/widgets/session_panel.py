@@ -1,4 +1,7 @@
-"""Beside the chat: the step, what the bot is asking, the three scores, slots and the route."""
+"""Beside the chat: the step, what the bot is asking, the three scores, slots and the route.
+
+Every value is a `Text`, never a markup string: slot values are the buyer's own words.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,8 @@ from textual.widgets import Static
 
 from convodesk.runtime.model import BUCKETS
 from convodesk.runtime.state import Outcome, Scores
+
+from ..words import shown_value
 
 BAR = 20
 
@@ -34,6 +39,7 @@ class SessionPanel(Static):
         asking: list[str],
         scores: Scores,
         slots: dict[str, Any],
+        kinds: dict[str, str] | None = None,
         route: str | None,
         preview: str | None,
         outcome: Outcome | None,
@@ -42,8 +48,8 @@ class SessionPanel(Static):
         head = Table.grid(padding=(0, 1))
         head.add_column(style="bold")
         head.add_column()
-        head.add_row("step", step or "—")
-        head.add_row("asking", ", ".join(asking) or "—")
+        head.add_row("step", Text(step or "—"))
+        head.add_row("asking", Text(", ".join(asking) or "—"))
         parts.append(head)
         parts.append(Text("\nscores", style="bold"))
         grid = Table.grid(padding=(0, 1))
@@ -57,7 +63,7 @@ class SessionPanel(Static):
         table.add_column(style="cyan", no_wrap=True)
         table.add_column(overflow="fold")
         for name, value in slots.items():
-            table.add_row(name, repr(value) if not isinstance(value, str) else value)
+            table.add_row(Text(name), Text(shown_value(value, (kinds or {}).get(name))))
         if not slots:
             table.add_row(Text("none yet", style="dim"), "")
         parts.append(table)
