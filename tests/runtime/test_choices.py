@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from convodesk.runtime.understanding.choices import (
     clean_text,
@@ -64,3 +68,15 @@ def test_lists(text: str, items: list[str]) -> None:
 def test_clean_text_strips_filler_only() -> None:
     assert clean_text("well, um we use spreadsheets.") == "we use spreadsheets"
     assert clean_text("Um, the reporting is painful!!") == "the reporting is painful"
+
+
+# Every character Python counts as whitespace (the regex engine's \s is the same set).
+SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(alphabet=SPACES + "ab.,!U", max_size=24))
+def test_clean_text_collapses_whitespace_like_the_regex(text: str) -> None:
+    squeezed = re.sub(r"\s+", " ", text).strip()
+    assert clean_text(text) == clean_text(squeezed)
+    assert " ".join(text.split()) == squeezed

@@ -11,6 +11,7 @@ time. Evaluation never raises: a comparison with an unset slot or mismatched typ
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -69,6 +70,11 @@ def _tokenize(source: str) -> list[_Tok]:
     return tokens
 
 
+# Tuples, not `int | float`: isinstance is a hot path here, and a union is built at each use.
+_NUMBER = (int, float)
+_COLLECTION = (list, tuple, set, frozenset)
+
+
 def _lower(value: Any) -> Any:
     return value.lower() if isinstance(value, str) else value
 
@@ -84,12 +90,17 @@ def _contains(container: Any, item: Any) -> bool:
         return False
     if isinstance(container, str):
         return str(item).lower() in container.lower()
-    if isinstance(container, list | tuple | set | frozenset):
+    if isinstance(container, _COLLECTION):
         wanted = _lower(item)
         return any(_lower(element) == wanted for element in container)
     if isinstance(container, Mapping):
         return item in container
     return False
+
+
+def _in_lowered(lowered: list[Any], item: Any) -> bool:
+    """`_contains` for a list literal, whose elements are lowercased once, when it is parsed."""
+    return item is not None and _lower(item) in lowered
 
 
 def _safe(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -119,32 +130,51 @@ FUNCTIONS: dict[str, tuple[int, Callable[..., Any]]] = {
 }
 
 
+def _equal(left: Any, right: Any) -> bool:
+    if isinstance(left, _NUMBER) and isinstance(right, _NUMBER):
+        return float(left) == float(right)
+    return _lower(left) == _lower(right)  # type: ignore[no-any-return]
+
+
+def _not_equal(left: Any, right: Any) -> bool:
+    return not _equal(left, right)
+
+
+def _ordered(test: Callable[[Any, Any], Any]) -> Callable[[Any, Any], bool]:
+    """An order comparison: false for unset values, booleans and a number against a non-number."""
+
+    def compare(left: Any, right: Any) -> bool:
+        if left is None or right is None:
+            return False
+        if isinstance(left, bool) or isinstance(right, bool):
+            return False
+        if isinstance(left, _NUMBER) != isinstance(right, _NUMBER):
+            return False
+        try:
+            return test(left, right)  # type: ignore[no-any-return]
+        except TypeError:
+            return False
+
+    return compare
+
+
+# Chosen once when a condition is parsed, not looked up by operator at every evaluation.
+_COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
+    "==": _equal,
+    "!=": _not_equal,
+    "<": _ordered(operator.lt),
+    "<=": _ordered(operator.le),
+    ">": _ordered(operator.gt),
+    ">=": _ordered(operator.ge),
+}
+
+
 def _compare(op: str, left: Any, right: Any) -> bool:
-    if op in ("==", "!="):
-        equal = _lower(left) == _lower(right)
-        if isinstance(left, int | float) and isinstance(right, int | float):
-            equal = float(left) == float(right)
-        return equal if op == "==" else not equal
-    if left is None or right is None:
-        return False
-    if isinstance(left, bool) or isinstance(right, bool):
-        return False
-    if isinstance(left, int | float) != isinstance(right, int | float):
-        return False
-    try:
-        if op == "<":
-            return left < right
-        if op == "<=":
-            return left <= right
-        if op == ">":
-            return left > right
-        return left >= right
-    except TypeError:
-        return False
+    return _COMPARISONS[op](left, right)
 
 
 def _arith(op: str, left: Any, right: Any) -> Any:
-    if not isinstance(left, int | float) or not isinstance(right, int | float):
+    if not isinstance(left, _NUMBER) or not isinstance(right, _NUMBER):
         return None
     if isinstance(left, bool) or isinstance(right, bool):
         return None
@@ -171,6 +201,18 @@ def _lookup(name: str) -> Evaluator:
         return value
 
     return get
+
+
+class _Constant:
+    """A literal, known once parsed: what compares with it need not evaluate it every time."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __call__(self, env: Env) -> Any:
+        return self.value
 
 
 class _Parser:
@@ -235,11 +277,20 @@ class _Parser:
         if tok.kind == "op" and tok.text in ("==", "!=", "<", "<=", ">", ">="):
             self.take()
             right = self.parse_sum()
-            op = tok.text
-            return lambda env: _compare(op, left(env), right(env))
+            compare = _COMPARISONS[tok.text]
+            if isinstance(right, _Constant):
+                value = right.value
+                return lambda env: compare(left(env), value)
+            return lambda env: compare(left(env), right(env))
         if tok.kind == "kw" and tok.text == "in":
             self.take()
             right = self.parse_sum()
+            if isinstance(right, _Constant) and isinstance(right.value, list):
+                lowered = [_lower(element) for element in right.value]
+                return lambda env: _in_lowered(lowered, left(env))
+            if isinstance(right, _Constant):
+                container = right.value
+                return lambda env: _contains(container, left(env))
             return lambda env: _contains(right(env), left(env))
         if tok.kind == "kw" and tok.text == "not" and self.tokens[self.index + 1].text == "in":
             self.take()
@@ -286,14 +337,11 @@ class _Parser:
     def parse_atom(self) -> Evaluator:
         tok = self.take()
         if tok.kind == "number":
-            number: float | int = float(tok.text) if "." in tok.text else int(tok.text)
-            return lambda env: number
+            return _Constant(float(tok.text) if "." in tok.text else int(tok.text))
         if tok.kind == "string":
-            text = re.sub(r"\\(.)", r"\1", tok.text[1:-1])
-            return lambda env: text
+            return _Constant(re.sub(r"\\(.)", r"\1", tok.text[1:-1]))
         if tok.kind == "kw" and tok.text in ("true", "false", "none", "null"):
-            constant = {"true": True, "false": False}.get(tok.text)
-            return lambda env: constant
+            return _Constant({"true": True, "false": False}.get(tok.text))
         if tok.kind == "op" and tok.text == "(":
             inner = self.parse_or()
             self.expect("op", ")")
@@ -307,6 +355,8 @@ class _Parser:
                 elif not (self.tok.kind == "op" and self.tok.text == "]"):
                     raise ConditionError("expected ',' or ']' in a list", self.tok.pos)
             self.take()
+            if all(isinstance(item, _Constant) for item in items):
+                return _Constant([item.value for item in items])  # type: ignore[attr-defined]
             return lambda env: [item(env) for item in items]
         if tok.kind == "name":
             if any(part.startswith("_") for part in tok.text.split(".")):

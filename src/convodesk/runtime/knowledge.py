@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .model import Flow, KnowledgeEntry
+from .understanding.anycase import AnyCase
 from .understanding.signals import is_question
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9+#.\-]*[a-z0-9+#]|[a-z0-9]")
 # Where a compound question starts its next question: "..., and do you have an API?"
-_NEXT_QUESTION = re.compile(
+_NEXT_QUESTION = AnyCase(
     r"\s*(?:,\s*)?\b(?:and|also|plus|or|but)\s+(?=(?:do|does|did|is|are|was|were|can|could|will|"
-    r"would|should|have|has|how|what|which|who|when|where|why)\b)|\s*;\s*",
-    re.I,
+    r"would|should|have|has|how|what|which|who|when|where|why)\b)|\s*;\s*"
 )
 MIN_PART_WORDS = 3
 STOPWORDS = frozenset(
@@ -217,7 +217,7 @@ class KnowledgeBase:
             threshold = entry.min_confidence if entry.min_confidence is not None else self.threshold
             best: Match | None = None
             for pattern in patterns:
-                if pattern.content and not any(w in present for w in pattern.content):
+                if pattern.content and present.isdisjoint(pattern.content):
                     continue
                 score, hits = _locate(asked, present, pattern)
                 if score >= threshold and (best is None or score > best.confidence):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .conditions import Condition, compile_condition
-from .model import BUCKETS, Disqualifier, Flow
+from .model import BUCKETS, Disqualifier, Flow, ScoreRule
 from .state import RouteDecision, Scores
 
 
@@ -17,6 +17,7 @@ class CompiledFlow:
     def __init__(self, flow: Flow) -> None:
         self.flow = flow
         self._cache: dict[str, Condition] = {}
+        self._scoring: list[tuple[str, list[tuple[Condition | None, int, str]]]] | None = None
 
     def condition(self, source: str) -> Condition:
         compiled = self._cache.get(source)
@@ -26,6 +27,29 @@ class CompiledFlow:
 
     def holds(self, source: str | None, env: Mapping[str, Any]) -> bool:
         return True if not source else self.condition(source)(env)
+
+    def scoring(self) -> list[tuple[str, list[tuple[Condition | None, int, str]]]]:
+        """Each bucket's rules as (condition, points, reason), compiled when first scored."""
+        if self._scoring is None:
+            self._scoring = [
+                (
+                    bucket,
+                    [
+                        _scoring_rule(self, bucket, rule)
+                        for rule in getattr(self.flow.scoring, bucket)
+                    ],
+                )
+                for bucket in BUCKETS
+            ]
+        return self._scoring
+
+
+def _scoring_rule(
+    compiled: CompiledFlow, bucket: str, rule: ScoreRule
+) -> tuple[Condition | None, int, str]:
+    sign = "+" if rule.add >= 0 else ""
+    reason = f"{bucket} {sign}{rule.add}: {rule.reason or rule.when}"
+    return (compiled.condition(rule.when) if rule.when else None, rule.add, reason)
 
 
 @dataclass
@@ -38,13 +62,12 @@ def score(compiled: CompiledFlow, env: Mapping[str, Any]) -> ScoreResult:
     """Sum each bucket's rules that hold, clamped to 0..100."""
     totals: dict[str, int] = {}
     reasons: list[str] = []
-    for bucket in BUCKETS:
+    for bucket, rules in compiled.scoring():
         total = 0
-        for rule in getattr(compiled.flow.scoring, bucket):
-            if compiled.holds(rule.when, env):
-                total += rule.add
-                sign = "+" if rule.add >= 0 else ""
-                reasons.append(f"{bucket} {sign}{rule.add}: {rule.reason or rule.when}")
+        for condition, add, reason in rules:
+            if condition is None or condition(env):
+                total += add
+                reasons.append(reason)
         totals[bucket] = max(0, min(100, total))
     return ScoreResult(Scores(**totals), reasons)
 

@@ -60,6 +60,8 @@ class Session:
         self._out: list[str] = []
         self._events: list[Event] = []
         self._scored: ScoreResult | None = None
+        self._base: dict[str, Any] | None = None
+        self._environment: dict[str, Any] | None = None
 
     # -- public ---------------------------------------------------------------------------
 
@@ -83,7 +85,7 @@ class Session:
         disclosure = self.flow.bot.disclosure.strip()
         first = self.flow.steps[0]
         if disclosure and "bot.disclosure" not in (first.say or ""):
-            self._say(render(disclosure, self._env()), "disclosure")
+            self._say(self._render(disclosure), "disclosure")
         self._advance()
         self.opening = self._turn()
         return self.opening
@@ -95,7 +97,7 @@ class Session:
         text = text if isinstance(text, str) else str(text)
         limit = self.flow.bot.max_message_chars
         self.state.turn += 1
-        self._scored = None
+        self._forget()
         if len(text) > limit:
             self._event(
                 "truncated", f"message cut from {len(text)} to {limit} characters", value=len(text)
@@ -135,6 +137,7 @@ class Session:
         if ended_by not in ("abandoned", "limit"):
             raise ValueError(f"ended_by must be 'abandoned' or 'limit', not {ended_by!r}")
         if not self.state.done:
+            self._base = self._environment = None  # read the state as it is now
             self._event(ended_by, reason)
             self._finish(ended_by)
         return self._turn()
@@ -165,9 +168,7 @@ class Session:
                 if match.entry.id in said:
                     continue
                 said.add(match.entry.id)
-                self._say(
-                    render(match.entry.answer, self._env()), "answer", knowledge=match.entry.id
-                )
+                self._say(self._render(match.entry.answer), "answer", knowledge=match.entry.id)
                 if match.entry.id not in self.state.answered:
                     self.state.answered.append(match.entry.id)
                 self._event("answered", match.entry.id, value=round(match.confidence, 3))
@@ -211,7 +212,7 @@ class Session:
                 turn=self.state.turn,
                 previous=[*current.previous, current.value] if current else [],
             )
-            self._scored = None
+            self._forget()
             if name in self.state.declined:
                 self.state.declined.remove(name)
             self._event(
@@ -290,7 +291,7 @@ class Session:
                 continue
             kind = step.kind
             if kind == "say":
-                self._say(render(step.say or "", self._env()), "say", step=step.id)
+                self._say(self._render(step.say or ""), "say", step=step.id)
                 self._goto_next(index)
             elif kind == "ask":
                 missing = [
@@ -319,7 +320,7 @@ class Session:
                 self._goto_next(index)
             elif kind == "handoff":
                 self._say(
-                    render(step.say or self.flow.bot.human_handoff, self._env()),
+                    self._render(step.say or self.flow.bot.human_handoff),
                     "handoff",
                     step=step.id,
                 )
@@ -335,7 +336,7 @@ class Session:
             else:  # end
                 self._run_pending_action()
                 if step.say:
-                    self._say(render(step.say, self._env()), "close", step=step.id)
+                    self._say(self._render(step.say), "close", step=step.id)
                 self._finish("route" if self.state.route else "end")
                 return
         self._event("limit", f"more than {MAX_STEPS_PER_TURN} steps in one turn")
@@ -352,15 +353,14 @@ class Session:
     def _question_text(self, step: Step | None, slots: list[str], *, again: bool = False) -> str:
         """The words that ask for `slots`; `again` (a re-ask, or the question repeated after an
         answer) keeps only the question of a step's text, not its greeting or lead-in."""
-        env = self._env()
         if step is not None and step.say and (len(slots) == len(step.asks) or len(slots) > 1):
-            text = render(step.say, env)
+            text = self._render(step.say)
             return question_part(text) if again else text
         parts = []
         for name in slots:
             slot = self.flow.slots[name]
             parts.append(
-                render(slot.ask, env) if slot.ask else f"What is your {name.replace('_', ' ')}?"
+                self._render(slot.ask) if slot.ask else f"What is your {name.replace('_', ' ')}?"
             )
         return " ".join(parts)
 
@@ -369,7 +369,7 @@ class Session:
         if self.state.route is not None:
             return self.state.route
         result = self._score()
-        env = self._env(result.scores)
+        env = self._env()
         decision = decide_route(self.engine.compiled, env, result.reasons, self.flow.handoff.owner)
         self.state.route = decision
         self._event("route", decision.route, value=decision.reasons[0])
@@ -407,7 +407,7 @@ class Session:
         )
         status, result = run_action(handler, request)
         if step is not None and step.say:
-            self._say(render(step.say, self._env()), "say", step=step.id)
+            self._say(self._render(step.say), "say", step=step.id)
         if result.message:
             self._say(result.message, "action")
         detail = str(result.data.get("error", "")) if not result.ok else ""
@@ -423,7 +423,7 @@ class Session:
     def _disqualify(self, rule: Any) -> None:
         self.state.disqualified = rule.reason
         if rule.say:
-            self._say(render(rule.say, self._env()), "close")
+            self._say(self._render(rule.say), "close")
         owner = rule.owner or "marketing"
         self.state.route = RouteDecision(
             route="disqualify",
@@ -442,10 +442,7 @@ class Session:
         decision = self.state.route
         if decision is None:
             decision = decide_route(
-                self.engine.compiled,
-                self._env(result.scores),
-                result.reasons,
-                self.flow.handoff.owner,
+                self.engine.compiled, self._env(), result.reasons, self.flow.handoff.owner
             )
         next_action = self.state.next_action or NextAction(
             action=decision.action,
@@ -504,10 +501,24 @@ class Session:
 
     # -- helpers ------------------------------------------------------------------------------
 
+    def _forget(self) -> None:
+        """A slot or the turn changed: the scores and the names conditions see are out of date."""
+        self._scored = None
+        self._base = None
+        self._environment = None
+
     def _base_env(self) -> dict[str, Any]:
-        return environment(
-            self.flow, self.state.values(), None, self.state.context, self.state.turn, email_domain
-        )
+        """Slots, context and derived values, without scores (what scoring rules see)."""
+        if self._base is None:
+            self._base = environment(
+                self.flow,
+                self.state.values(),
+                None,
+                self.state.context,
+                self.state.turn,
+                email_domain,
+            )
+        return self._base
 
     def _score(self) -> ScoreResult:
         """Scoring rules see slots and context only, never other scores, so one pass suffices;
@@ -516,17 +527,25 @@ class Session:
             self._scored = score(self.engine.compiled, self._base_env())
         return self._scored
 
-    def _env(self, scores: Scores | None = None) -> dict[str, Any]:
-        env = self._base_env()
-        scores = scores or self._score().scores
-        env.update(fit=scores.fit, intent=scores.intent, capacity=scores.capacity)
-        env["total"] = scores.fit + scores.intent + scores.capacity
-        bot = self.flow.bot
-        # The disclosure opens the conversation and is said once: after the opening (turn 0)
-        # `{bot.disclosure}` is empty, so a re-asked greeting does not introduce the bot again.
-        disclosure = bot.disclosure if self.state.turn == 0 else ""
-        env["bot"] = {"name": bot.name, "company": bot.company, "disclosure": disclosure}
-        return env
+    def _env(self) -> dict[str, Any]:
+        """Everything conditions and templates can name; built once until a slot or the turn
+        changes (both only read it)."""
+        if self._environment is None:
+            env = dict(self._base_env())
+            scores = self._score().scores
+            env.update(fit=scores.fit, intent=scores.intent, capacity=scores.capacity)
+            env["total"] = scores.fit + scores.intent + scores.capacity
+            bot = self.flow.bot
+            # The disclosure opens the conversation and is said once: after the opening (turn 0)
+            # `{bot.disclosure}` is empty, so a re-asked greeting does not introduce the bot again.
+            disclosure = bot.disclosure if self.state.turn == 0 else ""
+            env["bot"] = {"name": bot.name, "company": bot.company, "disclosure": disclosure}
+            self._environment = env
+        return self._environment
+
+    def _render(self, text: str) -> str:
+        """`text` with its placeholders filled (text without any needs no environment)."""
+        return render(text, self._env() if "{" in text else {})
 
     def _say(
         self,

@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+_SPACES = re.compile(r"[ \t]{2,}")
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)(?:\|([^{}]*))?\}")
 
 
@@ -39,4 +40,4 @@ def render(text: str, env: Mapping[str, Any]) -> str:
         return _show(value)
 
     rendered = _PLACEHOLDER.sub(fill, text)
-    return re.sub(r"[ \t]{2,}", " ", rendered).strip()
+    return _SPACES.sub(" ", rendered).strip()

@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 
-_YES = re.compile(
+from .anycase import AnyCase
+from .keywords import Keywords
+
+_YES = AnyCase(
     r"^\s*(yes|yeah|yep|yup|ya|sure|correct|absolutely|definitely|of course|certainly|"
-    r"we do|i do|that's right|that is right|affirmative|ok(?:ay)?|y)\b",
-    re.I,
+    r"we do|i do|that's right|that is right|affirmative|ok(?:ay)?|y)\b"
 )
-_NO = re.compile(
-    r"^\s*(no|nope|nah|not really|not at all|we don'?t|i don'?t|negative|never|n)\b(?!\s+(?:problem|worries|rush))",
-    re.I,
+_NO = AnyCase(
+    r"^\s*(no|nope|nah|not really|not at all|we don'?t|i don'?t|negative|never|n)\b(?!\s+(?:problem|worries|rush))"
 )
 _LIST_SPLIT = re.compile(
     r"\s*(?:,|;|/|&|\+|[.!?]\s+|\band\b|\bplus\b|\balso\b|\bas well as\b)\s*", re.I
@@ -30,32 +31,27 @@ _DETERMINERS = re.compile(r"^(?:our|the|my|a|an|their|his|her|some|two|both|also
 _FILLER = re.compile(
     r"^(?:well|um+|uh+|so|hmm+|honestly|basically|ok(?:ay)?|right|yeah|oh)[,.!\s]+", re.I
 )
-_TRIVIAL = re.compile(
+_TRIVIAL = AnyCase(
     r"^(?:yes|no|ok(?:ay)?|hi|hello|hey|sure(?: thing)?|thanks|thank you|k|yep|nope|"
     r"(?:good|great|fair) question|happy to (?:share|help)|sounds good|great|got it|of course|"
-    r"no problem|cool|perfect|right|well|\W*)$",
-    re.I,
+    r"no problem|cool|perfect|right|well|\W*)$"
 )
 # The buyer alone decides: "just me", "it's only me for now"; "nobody else" adds no one.
-_ME = re.compile(
-    r"^(?:it'?s |that'?s )?(?:just |only )?(?:me|myself|i|me only|i am|i'm|i do)(?: for now| alone)?$",
-    re.I,
+_ME = AnyCase(
+    r"^(?:it'?s |that'?s )?(?:just |only )?(?:me|myself|i|me only|i am|i'm|i do)(?: for now| alone)?$"
 )
-_NOBODY = re.compile(
-    r"^(?:nobody|no one|no-one|noone|none|nobody at all)(?: else)?(?: for now)?$", re.I
-)
+_NOBODY = AnyCase(r"^(?:nobody|no one|no-one|noone|none|nobody at all)(?: else)?(?: for now)?$")
 _QUOTES = re.compile(r"[\"“”‘’]|(?<!\w)'|'(?!\w)")
 
 
 # A phrase denied just before it ("not a student", "used to be a customer", "isn't urgent")
 # names nothing. "not only/just" and "not before/until" are not denials of what follows.
-_DENIAL = re.compile(
+_DENIAL = AnyCase(
     r"\b(?:not(?!\s+(?:only|just|before|until|till|later|sooner|earlier)\b)|no longer|never|"
     r"used to|formerly|former|previously|isn'?t|aren'?t|wasn'?t|weren'?t|don'?t|doesn'?t|"
-    r"didn'?t|haven'?t|hasn'?t|rather than|instead of)(?:\s+[\w'-]+){0,3}\s+$",
-    re.I,
+    r"didn'?t|haven'?t|hasn'?t|rather than|instead of)(?:\s+[\w'-]+){0,3}\s+$"
 )
-_CLAUSE_BREAK = re.compile(r".*(?:[.;:!?,]|\bbut\b|\bhowever\b)", re.I | re.S)
+_CLAUSE_BREAK = AnyCase(r".*(?:[.;:!?,]|\bbut\b|\bhowever\b)", re.S)
 
 
 def denied(text: str, start: int) -> bool:
@@ -65,13 +61,24 @@ def denied(text: str, start: int) -> bool:
     return bool(_DENIAL.search(before[clause.end() :] if clause else before))
 
 
+def _in_capitals(phrase: str) -> bool:
+    return any(c.isalpha() for c in phrase) and phrase == phrase.upper()
+
+
+def _escaped(text: str) -> str:
+    return re.escape(text).replace(r"\ ", r"[\s_-]+")
+
+
 def _phrase_pattern(phrase: str) -> str:
-    """A phrase in capitals ("US", "U.S.") matches only in capitals, so "us" the pronoun is not
-    "US" the country; every other phrase matches in any case."""
-    body = re.escape(phrase).replace(r"\ ", r"[\s_-]+")
-    if any(c.isalpha() for c in phrase) and phrase == phrase.upper():
-        return f"(?-i:{body})"
-    return body.lower()
+    """A phrase's alternative in a table's regex, its group telling which phrase matched.
+
+    A phrase in capitals ("US", "U.S.") matches only in capitals, so "us" the pronoun is not
+    "US" the country; every other phrase matches in any case. Its first character stands
+    before the group, so the regex engine skips the alternative on that character alone
+    (see AnyCase); only the whole match and which group took part are ever read."""
+    if _in_capitals(phrase):
+        return f"((?-i:{_escaped(phrase)}))"
+    return f"{_escaped(phrase[0])}({_escaped(phrase[1:])})".lower()
 
 
 def _normal(phrase: str) -> str:
@@ -89,8 +96,9 @@ class PhraseTable:
             reverse=True,
         )
         self.values = [value for _, value in pairs]
-        body = "|".join("(" + _phrase_pattern(p) + ")" for p, _ in pairs)
-        self.regex = re.compile(rf"(?<![\w])(?:{body})(?![\w])", re.I) if pairs else None
+        body = "|".join(_phrase_pattern(p) for p, _ in pairs)
+        needs = Keywords((p for p, _ in pairs), cased=_in_capitals)
+        self.regex = AnyCase(rf"(?<![\w])(?:{body})(?![\w])", needs=needs) if pairs else None
 
     def hits(
         self, text: str, keep: Callable[[int, int], bool] | None = None
@@ -153,7 +161,7 @@ def enum_table(
     return {value: [value, *synonyms.get(value, [])] for value in values}
 
 
-_DONT_KNOW = re.compile(r"^\s*(?:i|we)\s+(?:don'?t|do not)\s+know\b|^\s*not sure\b", re.I)
+_DONT_KNOW = AnyCase(r"^\s*(?:i|we)\s+(?:don'?t|do not)\s+know\b|^\s*not sure\b")
 
 
 def parse_bool(text: str) -> bool | None:
@@ -169,7 +177,7 @@ def parse_bool(text: str) -> bool | None:
 
 def clean_text(text: str) -> str:
     """The buyer's own words, minus filler and trailing punctuation."""
-    text = re.sub(r"\s+", " ", text).strip()
+    text = " ".join(text.split())  # whitespace runs as one space, none at the ends
     previous = None
     while previous != text:
         previous = text

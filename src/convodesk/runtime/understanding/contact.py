@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .anycase import AnyCase
+from .keywords import has_digit
+
 _EMAIL = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,24}(?![\w-])"
 )
@@ -17,11 +20,10 @@ def _word_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-_AMOUNT_AFTER = re.compile(
+_AMOUNT_AFTER = AnyCase(
     r"\s*(?:[€$£¥₹]|(?:eur|euros?|usd|dollars?|gbp|pounds?|chf|sek|nok|dkk|pln|jpy|cad|aud"
     r"|inr|k|m|mm|bn|million|billion|thousand|people|employees|staff|users|seats|licen[cs]es"
-    r"|customers|members|visitors|records|units|items|rows)\b)",
-    re.I,
+    r"|customers|members|visitors|records|units|items|rows)\b)"
 )
 _AMOUNT_OR_REFERENCE = _word_set(
     "budget budgets revenue turnover arr mrr spend spending price cost costs salary funding "
@@ -63,7 +65,9 @@ class ContactSpan:
 
 
 def find_emails(text: str) -> list[ContactSpan]:
-    out = []
+    out: list[ContactSpan] = []
+    if "@" not in text:  # the costly scan is for messages that can hold an address
+        return out
     for match in _EMAIL.finditer(text):
         local, _, domain = match.group(0).rpartition("@")
         out.append(ContactSpan(match.start(), match.end(), f"{local}@{domain.lower()}"))
@@ -73,7 +77,9 @@ def find_emails(text: str) -> list[ContactSpan]:
 def find_phones(text: str) -> list[ContactSpan]:
     """Numbers with 7 to 15 digits written the way phone numbers are: not ranges (50-100),
     amounts ("budget 1 200 000 EUR") or references ("order 12345678")."""
-    out = []
+    out: list[ContactSpan] = []
+    if not has_digit(text):
+        return out
     for match in _PHONE.finditer(text):
         raw = match.group(0)
         digits = re.sub(r"\D", "", raw)

@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import accumulate
 
+from .anycase import AnyCase
 from .choices import clean_text, is_trivial
 
 Span = tuple[int, int]
@@ -123,10 +125,9 @@ _GENERIC_LEAD = re.compile(
     r"struggle)(?: we have| we face| right now)? is(?: that)?\b[\s,:]*",
     re.I,
 )
-_TRAILING = re.compile(
+_TRAILING = AnyCase(
     r"[\s,;-]+(?:honestly|to be honest|tbh|really|basically|i guess|i think|mostly|for now|"
-    r"at the moment|right now|today|these days|nowadays)\W*$",
-    re.I,
+    r"at the moment|right now|today|these days|nowadays)\W*$"
 )
 
 
@@ -190,11 +191,7 @@ class _Used:
             marks[max(0, start) : max(0, min(end, size))] = b"\x01" * max(
                 0, min(end, size) - max(0, start)
             )
-        self.prefix = [0]
-        total = 0
-        for mark in marks:
-            total += mark
-            self.prefix.append(total)
+        self.prefix = list(accumulate(marks, initial=0))
 
     def __call__(self, span: Span) -> bool:
         start, end = span

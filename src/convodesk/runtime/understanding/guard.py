@@ -31,6 +31,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .anycase import AnyCase
+
 PROMPT_INJECTION = "prompt_injection"
 CODE_INJECTION = "code_injection"
 DATA_REQUEST = "data_request"
@@ -205,6 +207,14 @@ _COMMAND = (
     r"disregard|forget|override|bypass|update|change|approve|enter|save|store|flag|tag|"
     r"prioriti[sz]e|escalate|skip|upgrade|rate|rank|label|categori[sz]e|put\s+(?:us|me)\s+down)"
 )
+_TO_THE_BOT = (  # "Bot, set my score ...", "Assistant: ignore ..."
+    rf"(?:the\s+)?{_ADDRESS}\s*[,:\-–—]\s*(?:(?:please|now|just|kindly|can\s+you|could\s+you|"
+    rf"would\s+you|you\s+must|i\s+need\s+you\s+to)\s+)*{_COMMAND}\b"
+)
+_ROLE_MARKER = (  # "System:", "[admin]:"
+    r"\s*[\[<(]?\s*(?:system|admin|administrator|developer|assistant|instructions?|operator|root|"
+    r"sudo)\s*[\]>)]?\s*:"
+)
 
 # Where a command may start: the start of a sentence, or after "please", "bot,", "you must"...
 _LEADS = frozenset(
@@ -300,6 +310,46 @@ def _rule(pattern: str, check: Callable[[str, int], bool] = _always) -> _Rule:
     return re.compile(pattern, re.M), check
 
 
+def _starts_at_word(pattern: str) -> bool:
+    """Whether every match of `pattern` begins with its leading `\\b` (no `|` outside a group)."""
+    if not pattern.startswith(r"\b"):
+        return False
+    depth, in_class, i = 0, False, 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:  # "]" closes a class unless it is the class's first member
+            in_class = char != "]" or pattern[i - 1] == "[" or pattern[i - 2 : i] == "[^"
+        elif char == "[":
+            in_class = True
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+        elif char == "|" and depth == 0:
+            return False
+        i += 1
+    return True
+
+
+def _alternation(patterns: list[str]) -> list[str]:
+    """`patterns` as at most two regexes that find the leftmost match of any of them.
+
+    The regex engine tries every alternative at every character. Those that begin at a word
+    boundary share one leading `\\b` instead, so they are tried only where a word starts; the
+    others form the second regex. Where several patterns match at one offset, another may now
+    be the one reported: callers use only whether and where a match starts.
+    """
+    at_word = [p[2:] for p in patterns if _starts_at_word(p)]
+    others = [p for p in patterns if not _starts_at_word(p)]
+    scans = []
+    if at_word:
+        scans.append(r"\b(?:" + "|".join(f"(?:{p})" for p in at_word) + ")")
+    if others:
+        scans.append("|".join(f"(?:{p})" for p in others))
+    return scans
+
+
 _INJECTION: tuple[_Rule, ...] = (
     # Override verbs aimed at the bot's rules (one rule: the verb is found once).
     _rule(
@@ -373,12 +423,12 @@ _INJECTION: tuple[_Rule, ...] = (
     _rule(
         r"\b(?:rules|criteria|logic)\s+you\s+(?:use|follow|apply)\s+to\s+(?:qualify|score|route|rank|rate|classify)"
     ),
-    # Talking to the bot as a system to be reprogrammed.
-    _rule(
-        rf"(?:^|[.!?;]\s+|\b(?:hey|hi|ok|okay|dear|attention|yo)[\s,]+)(?:the\s+)?{_ADDRESS}\s*"
-        r"[,:\-–—]\s*(?:(?:please|now|just|kindly|can\s+you|could\s+you|would\s+you|you\s+must|"
-        rf"i\s+need\s+you\s+to)\s+)*{_COMMAND}\b"
-    ),
+    # Talking to the bot as a system to be reprogrammed: at the start, after a sentence or after
+    # a greeting. (Where a rule could begin in several ways, each way is a rule of its own, so
+    # that every rule opens with a letter or a word boundary; see `_alternation`.)
+    _rule(rf"^{_TO_THE_BOT}"),
+    _rule(rf"[.!?;]\s+{_TO_THE_BOT}"),
+    _rule(rf"\b(?:hey|hi|ok|okay|dear|attention|yo)[\s,]+{_TO_THE_BOT}"),
     _rule(  # "... workbook bot: set company_size to ...", mid-sentence after a terse answer
         rf"\b{_ADDRESS}\s*:\s*(?:(?:please|now|just|kindly)\s+)*{_COMMAND}\b"
     ),
@@ -449,12 +499,11 @@ _INJECTION: tuple[_Rule, ...] = (
     ),
     _rule(r"\bbroken\s+free\s+of"),
     _rule(r"\b(?:hello|hi|hey|dear)\s+(?:chatgpt|gpt|dan|stan|dude)\b"),
-    _rule(r"\[?\s*\b(?:dan|stan|dude)\s*\]?\s*(?:=|:)"),
+    _rule(r"\[\s*\b(?:dan|stan|dude)\s*\]?\s*(?:=|:)"),
+    _rule(r"\b(?:dan|stan|dude)\s*\]?\s*(?:=|:)"),
     # Role markers and chat-template tokens pasted into a message.
-    _rule(
-        r"(?:^|[.!?;]\s+)\s*[\[<(]?\s*(?:system|admin|administrator|developer|assistant|"
-        r"instructions?|operator|root|sudo)\s*[\]>)]?\s*:"
-    ),
+    _rule(rf"^{_ROLE_MARKER}"),
+    _rule(rf"[.!?;]\s+{_ROLE_MARKER}"),
     _rule(
         r"\b(?:system|admin|administrator|developer|security|operator)\s+(?:notice|message|update|"
         r"alert|instruction|note|command|directive|announcement)s?\s*[:\-–—]"
@@ -466,9 +515,12 @@ _INJECTION: tuple[_Rule, ...] = (
         _imperative,
     ),
     _rule(r"[\[<]\s*/?\s*(?:system|admin|administrator|sys|inst|instructions?)\s*[\]>]"),
-    _rule(r"<\|\s*(?:im\s*start|im\s*end|system|user|assistant|endoftext)\s*\|>|<<\s*sys\s*>>"),
+    _rule(r"<\|\s*(?:im\s*start|im\s*end|system|user|assistant|endoftext)\s*\|>"),
+    _rule(r"<<\s*sys\s*>>"),
     _rule(r"#{1,6}\s*(?:instruction|system|response|input)s?\b"),
-    _rule(r"\b(?:system|admin)\s+override\b|(?:^|[.!?;]\s+)override\s*:"),
+    _rule(r"\b(?:system|admin)\s+override\b"),
+    _rule(r"^override\s*:"),
+    _rule(r"[.!?;]\s+override\s*:"),
     _rule(
         r"\bend\s+of\s+(?:the\s+)?(?:conversation|chat|prompt|instructions|system\s+prompt)\W+(?:new|next|begin|start)"
     ),
@@ -560,45 +612,55 @@ _DATA_REQUEST: tuple[_Rule, ...] = (
 
 # -- code payloads, insults, spam -----------------------------------------------------------
 
-_CODE = re.compile(
-    r"(?:"
-    r"\b(?:drop|truncate|alter)\s+table\b|\bunion\s+(?:all\s+)?select\b"
-    r"|\binsert\s+into\s+\w+\s*(?:\(|values\b)"
-    r"|\bselect\s+(?:\*|@@\w+|case\s+when|(?:\w+\s*,\s*)+\w+\s+from\s+\w+\s*(?:where\b|;|--|$|\)))"
-    r"|\bselect\s+\w+\s+from\s+\w+\s+where\s+\w+\s*(?:=|like\b)"
-    r"|'\s*(?:or|and)\s+'?\d+'?\s*=\s*'?\d+|'\s*(?:or|and)\s+'[^']{0,20}'\s*=\s*'"
-    r"|;\s*(?:shutdown\b|drop\s+(?:table|database)\b|delete\s+from\b|update\s+\w+\s+set\b|exec\b|truncate\b)"
-    r"|\bexec\s*\(|\bexec(?:ute)?\s+(?:xp|sp)_\w+|\bxp_cmdshell\b"
-    r"|\bsleep\s*\(\s*\d|\bwaitfor\s+delay\b|\bbenchmark\s*\(\s*\d"
-    r"|['\")]\s*;?\s*--|;\s*--|/\*\s*$"
-    r"|<\s*script\b|\bjavascript:|\bon(?:error|load|click|mouseover)\s*=|<\s*iframe\b"
-    r"|\{\{.{0,40}\}\}|\$\{.{0,40}\}|\{%.{0,40}%\}"
-    r"|\brm\s+-rf\b|/etc/passwd\b|\bcmd\.exe\b"
-    r")",
-    re.I | re.M,
+_CODE = (
+    r"\b(?:drop|truncate|alter)\s+table\b",
+    r"\bunion\s+(?:all\s+)?select\b",
+    r"\binsert\s+into\s+\w+\s*(?:\(|values\b)",
+    r"\bselect\s+(?:\*|@@\w+|case\s+when|(?:\w+\s*,\s*)+\w+\s+from\s+\w+\s*(?:where\b|;|--|$|\)))",
+    r"\bselect\s+\w+\s+from\s+\w+\s+where\s+\w+\s*(?:=|like\b)",
+    r"'\s*(?:or|and)\s+'?\d+'?\s*=\s*'?\d+",
+    r"'\s*(?:or|and)\s+'[^']{0,20}'\s*=\s*'",
+    r";\s*(?:shutdown\b|drop\s+(?:table|database)\b|delete\s+from\b|update\s+\w+\s+set\b|exec\b|truncate\b)",
+    r"\bexec\s*\(",
+    r"\bexec(?:ute)?\s+(?:xp|sp)_\w+",
+    r"\bxp_cmdshell\b",
+    r"\bsleep\s*\(\s*\d",
+    r"\bwaitfor\s+delay\b",
+    r"\bbenchmark\s*\(\s*\d",
+    r"['\")]\s*;?\s*--",
+    r";\s*--",
+    r"/\*\s*$",
+    r"<\s*script\b",
+    r"\bjavascript:",
+    r"\bon(?:error|load|click|mouseover)\s*=",
+    r"<\s*iframe\b",
+    r"\{\{.{0,40}\}\}",
+    r"\$\{.{0,40}\}",
+    r"\{%.{0,40}%\}",
+    r"\brm\s+-rf\b",
+    r"/etc/passwd\b",
+    r"\bcmd\.exe\b",
 )
-_ABUSE = re.compile(
+_CODE_SCAN = tuple(AnyCase(scan, re.M) for scan in _alternation(list(_CODE)))
+_ABUSE = AnyCase(
     r"\b(?:"
     r"f+u+c+k+\w*|sh[i1]t+(?:ty|head)?|bullshit|asshole|bitch\w*|bastard|cunt|dickhead|wanker|twat|retard\w*"
     r"|(?:you|u|ur|you're|youre|this\s+bot|your\s+bot|this\s+chatbot|this\s+thing)\s+(?:are|is|r)?\s*(?:an?\s+|so\s+|such\s+an?\s+)?"
     r"(?:idiot|stupid|moron|dumb|useless|pathetic|garbage|trash|worthless|clown|joke|brain\s*dead)"
     r"|shut\s+up|screw\s+you|go\s+to\s+hell|kill\s+yourself|piss\s+off|(?:i\s+)?hate\s+(?:you|this\s+bot)|you\s+suck"
-    r")\b",
-    re.I,
+    r")\b"
 )
-_SPAM_WORDS = re.compile(
+_SPAM_WORDS = AnyCase(
     r"\b(?:buy\s+now|click\s+here|limited\s+offer|act\s+now|100%\s+free|free\s+money|crypto\s*(?:currency)?\s+(?:investment|signals?)"
     r"|viagra|cialis|porn|xxx|guaranteed\s+(?:ranking|traffic|returns)"
-    r"|earn\s+\$?\d+\s*(?:k|\$)?\s+(?:per|a)\s+(?:day|week)|work\s+from\s+home\s+and\s+earn|lottery\s+winner)\b",
-    re.I,
+    r"|earn\s+\$?\d+\s*(?:k|\$)?\s+(?:per|a)\s+(?:day|week)|work\s+from\s+home\s+and\s+earn|lottery\s+winner)\b"
 )
 # Words a real buyer may use ("we run two casino resorts"): spam only with a second sign.
-_SPAM_HINTS = re.compile(
+_SPAM_HINTS = AnyCase(
     r"\b(?:bitcoin|crypto|casino|betting|seo\s+services|backlinks?|cheap|discount|promo|"
-    r"dm\s+me|whatsapp|telegram|earn|profit|investment|offer)\b|https?://|www\.",
-    re.I,
+    r"dm\s+me|whatsapp|telegram|earn|profit|investment|offer)\b"
 )
-_URL = re.compile(r"https?://|www\.", re.I)
+_URL = AnyCase(r"https?://|www\.")  # a link is a hint too; no hint word overlaps one
 _REPEAT = re.compile(r"(.)\1{29,}", re.S)
 _WORD = re.compile(r"\w+")
 _LEAD_WORD = re.compile(r"(\w+)[\s,:;-]*$")
@@ -673,26 +735,35 @@ class Screen:
 
 
 def _is_spam(text: str) -> bool:
-    if _SPAM_WORDS.search(text) or len(_URL.findall(text)) >= 3 or _REPEAT.search(text):
+    if _SPAM_WORDS.search(text) or sum(1 for _ in _URL.finditer(text)) >= 3 or _REPEAT.search(text):
         return True
-    if len({m.group(0).lower() for m in _SPAM_HINTS.finditer(text)}) >= 2:
+    if len({m.group(0).lower() for scan in (_SPAM_HINTS, _URL) for m in scan.finditer(text)}) >= 2:
         return True
     words = _WORD.findall(text.lower())
     if len(words) < 20:
         return False
-    top = Counter(words).most_common(1)[0][1]
-    return top * 2 > len(words) and len(set(words)) <= len(words) // 4
+    if len(set(words)) > len(words) // 4:
+        return False
+    return Counter(words).most_common(1)[0][1] * 2 > len(words)
 
 
 _PUNCTUATION = re.compile(r"[.!?;\s]*")
 
 
 def _combine(rules: tuple[_Rule, ...]) -> tuple[_Rule, ...]:
-    """The rules without a check as one regex (a single pass finds the leftmost of them); the
-    checked ones stay apart, since one alternation of them is slower than each on its own."""
-    always = [f"(?:{pattern.pattern})" for pattern, check in rules if check is _always]
-    checked = tuple((pattern, check) for pattern, check in rules if check is not _always)
-    return ((re.compile("|".join(always), re.M), _always), *checked) if always else checked
+    """The rules that share a check as one alternation: a single pass finds their leftmost
+    candidate, instead of one pass per rule.
+
+    `_first` returns the same offset as with one regex per rule. A candidate's offset is the
+    start of its match past leading punctuation, whichever rule matched there (every rule needs
+    a word, so no match is punctuation alone), and a check reads only the text and that offset,
+    so where one rule's candidate is rejected, every other rule's candidate there is too."""
+    checks = list(dict.fromkeys(check for _, check in rules))  # in the rules' order
+    return tuple(
+        (re.compile(scan, re.M), check)
+        for check in checks
+        for scan in _alternation([p.pattern for p, c in rules if c is check])
+    )
 
 
 def _first(rules: tuple[_Rule, ...], text: str) -> int | None:
@@ -893,7 +964,7 @@ def screen(text: str) -> Screen:
     if request is not None:
         flags.append(DATA_REQUEST)
         starts.append(folded.origin(request))
-    if _CODE.search(text):
+    if any(scan.search(text) for scan in _CODE_SCAN):
         flags.append(CODE_INJECTION)
         starts.append(0)
     if _ABUSE.search(folded.text):

@@ -6,9 +6,11 @@ says which period it wants (an "annual figure"), and the conversion is recorded 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from functools import lru_cache
 
+from .anycase import AnyCase
+from .keywords import Keywords, has_digit
 from .numbers import SUFFIX, find_numbers, words_to_number
 
 _SYMBOLS = {
@@ -36,21 +38,21 @@ _CODES = {
 }
 # "1.000" (dots every three digits) is European grouping; "1.5k" and "2.50" are decimals.
 _AMOUNT = r"(\d{1,3}(?:\.\d{3})+(?!\d|\.\d)|\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:\s?(k|mm|m|mil|bn|thousand|million|billion)\b)?"
-_PREFIX = re.compile(rf"(us\$|[$€£]|\b(?:usd|eur|gbp)\b)\s?{_AMOUNT}", re.I)
-_POSTFIX = re.compile(
+_PREFIX = AnyCase(rf"(us\$|[$€£]|\b(?:usd|eur|gbp)\b)\s?{_AMOUNT}", needs=has_digit)
+_POSTFIX = AnyCase(
     rf"(?<![\w.$€£]){_AMOUNT}\s?([€$£]|usd|dollars?|bucks|eur|euros?|gbp|pounds?|quid|grand)(?![\w])",
-    re.I,
+    needs=has_digit,
 )
-_WORDY = re.compile(
-    r"(?<![\w])((?:[a-z]+[\s-]+){0,3}?(?:hundred|thousand|million))\s+(dollars|euros|pounds)(?![\w])",
-    re.I,
+_WORDY_CURRENCIES = ("dollars", "euros", "pounds")
+_WORDY = AnyCase(
+    r"(?<![\w])((?:[a-z]+[\s-]+){0,3}?(?:hundred|thousand|million))\s+"
+    rf"({'|'.join(_WORDY_CURRENCIES)})(?![\w])",
+    needs=Keywords(_WORDY_CURRENCIES),
 )
-_PER_YEAR = re.compile(
-    r"^\s*(?:a|per|/|each)\s*(?:year|yr|annum)|^\s*(?:annually|yearly|p\.?a\.?)\b", re.I
-)
-_PER_MONTH = re.compile(r"^\s*(?:a|per|/|each)\s*(?:month|mo)\b|^\s*monthly\b", re.I)
-_RANGE_AFTER = re.compile(rf"^\s*(?:-|–|—|to)\s*(?:us\$|[$€£])?\s?{_AMOUNT}", re.I)
-_RANGE_BEFORE = re.compile(r"(?<![\w.,])(\d+(?:\.\d+)?)\s*(?:-|–|—|to)\s*$", re.I)
+_PER_YEAR = AnyCase(r"^\s*(?:a|per|/|each)\s*(?:year|yr|annum)|^\s*(?:annually|yearly|p\.?a\.?)\b")
+_PER_MONTH = AnyCase(r"^\s*(?:a|per|/|each)\s*(?:month|mo)\b|^\s*monthly\b")
+_RANGE_AFTER = AnyCase(rf"^\s*(?:-|–|—|to)\s*(?:us\$|[$€£])?\s?{_AMOUNT}")
+_RANGE_BEFORE = AnyCase(r"(?<![\w.,])(\d+(?:\.\d+)?)\s*(?:-|–|—|to)\s*$")
 
 
 @dataclass(frozen=True)
@@ -167,13 +169,12 @@ def find_money(text: str, *, bare: bool = False) -> list[MoneySpan]:
     return spans
 
 
-_ANNUAL = re.compile(
-    r"\b(?:annual(?:ly)?|yearly|per year|a year|per annum|each year|p\.?a\.?)\b", re.I
-)
-_MONTHLY = re.compile(r"\b(?:monthly|per month|a month|each month)\b", re.I)
+_ANNUAL = AnyCase(r"\b(?:annual(?:ly)?|yearly|per year|a year|per annum|each year|p\.?a\.?)\b")
+_MONTHLY = AnyCase(r"\b(?:monthly|per month|a month|each month)\b")
 _PER = {"year": 1, "month": 12}
 
 
+@lru_cache(maxsize=256)
 def wanted_period(*texts: str) -> str | None:
     """The period a budget question asks for ("A rough annual figure"), from the slot's words."""
     said = " ".join(texts)

@@ -13,6 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .anycase import AnyCase
+from .keywords import has_digit
+
 UNITS = {
     "zero": 0,
     "one": 1,
@@ -72,47 +75,47 @@ SUFFIX = {
 _WORD_NUM = "|".join(sorted([*UNITS, *TENS, *SCALES, "half"], key=len, reverse=True))
 # Words that are not a quantity on their own: "a", "a few", "half" ("half past five").
 _VAGUE_ONLY = frozenset(["a", "an", "few", "couple", "several", "half", "and"])
-_VAGUE = re.compile(r"\b(?:few|couple|several)\b", re.I)
-_WORDS = re.compile(
-    rf"(?<![\w])(?:(?:{_WORD_NUM})(?:[\s-]+(?:and[\s-]+)?)?)*(?:{_WORD_NUM})(?![\w])", re.I
+_WORD_GAP = re.compile(r"[\s-]+")
+_VAGUE = AnyCase(r"\b(?:few|couple|several)\b")
+# A number in words starts with a number word's first letter: other words are passed at once.
+_FIRST_LETTERS = "".join(sorted({word[0] for word in _WORD_NUM.split("|")}))
+_WORDS = AnyCase(
+    rf"(?<![\w])(?=[{_FIRST_LETTERS}])"
+    rf"(?:(?:{_WORD_NUM})(?:[\s-]+(?:and[\s-]+)?)?)*(?:{_WORD_NUM})(?![\w])"
 )
-_DIGITS = re.compile(
+_DIGITS = AnyCase(
     r"(?<![\w.,/@#$€£])(?:(?P<eu>\d{1,3}(?:\.\d{3})+)(?!\d|\.\d)|(?P<whole>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?)"
     r"(?:\s?(?P<suffix>k|mm|m|mil|bn|b|thousand|million|billion))?(?P<ish>-?ish)?(?![\w@]|\.\d)",
-    re.I,
+    needs=has_digit,
 )
-_APPROX = re.compile(
-    r"(?:about|around|roughly|approximately|approx\.?|~|circa|nearly|almost|close to|some|maybe|like)\s*$",
-    re.I,
+_APPROX = AnyCase(
+    r"(?:about|around|roughly|approximately|approx\.?|~|circa|nearly|almost|close to|some|maybe|like)\s*$"
 )
-_AT_LEAST = re.compile(
-    r"(?:over|more than|above|at least|upwards of|north of|greater than)\s*$", re.I
-)
-_AT_MOST = re.compile(r"(?:under|less than|below|fewer than|up to|at most|not more than)\s*$", re.I)
-_YEAR_CONTEXT = re.compile(
+_AT_LEAST = AnyCase(r"(?:over|more than|above|at least|upwards of|north of|greater than)\s*$")
+_AT_MOST = AnyCase(r"(?:under|less than|below|fewer than|up to|at most|not more than)\s*$")
+_YEAR_CONTEXT = AnyCase(
     r"(?:in|by|since|until|till|before|after|of|from|end|early|late|mid|q[1-4]|fy|"
-    r"jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*)[\s,-]*$",
-    re.I,
+    r"jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*)[\s,-]*$"
 )
-_SOLO = re.compile(r"(?<![\w])(?:just me|only me|me only|myself|solo|one-person)(?![\w])", re.I)
-_NOBODY = re.compile(r"^\s*(?:none|nobody|no one|zero)\s*[.!]?\s*$", re.I)
-_RANGE_JOIN = re.compile(r"^\s*(?:-|–|—|to|and)\s*", re.I)
+_SOLO = AnyCase(r"(?<![\w])(?:just me|only me|me only|myself|solo|one-person)(?![\w])")
+_NOBODY = AnyCase(r"^\s*(?:none|nobody|no one|zero)\s*[.!]?\s*$")
+_RANGE_JOIN = AnyCase(r"^\s*(?:-|–|—|to|and)\s*")
 _MONTH_NAME = (
     r"(?:(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|"
     r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)|May|MAY)\b"
 )
 _MONTH_BEFORE = re.compile(r"\b" + _MONTH_NAME + r"\.?\s*(?:the\s+)?$")
 _MONTH_AFTER = re.compile(r"^\s*(?:of\s+)?" + _MONTH_NAME)
-_TIME_AFTER = re.compile(r"^(?::\d|\s*(?:a\.?m\b\.?|p\.?m\b\.?|o'?clock\b))", re.I)
+_TIME_AFTER = AnyCase(r"^(?::\d|\s*(?:a\.?m\b\.?|p\.?m\b\.?|o'?clock\b))")
 _TIME_BEFORE = re.compile(r"\d:$")
-_PERCENT_AFTER = re.compile(r"^\s*(?:%|percent\b|per\s*cent\b|pct\b)", re.I)
-_LABEL_BEFORE = re.compile(
+_PERCENT_AFTER = AnyCase(r"^\s*(?:%|percent\b|per\s*cent\b|pct\b)")
+_LABEL_BEFORE = AnyCase(
     r"(?:\b(?:version|ver|release|rev|soc|iso|tier|level|phase|step|windows|ios|android|python|"
-    r"no|number|page|chapter|section|question|option|gen|series|model|room)\.?\s*|#\s*)$",
-    re.I,
+    r"no|number|page|chapter|section|question|option|gen|series|model|room)\.?\s*|#\s*)$"
 )
-_OR_MORE = re.compile(r"^\s+or\s+(more|above|higher|less|fewer|below)\b", re.I)
-_URL = re.compile(r"(?:https?://|www\.)\S{0,2000}|\b\d{4}-\d{1,2}-\d{1,2}\b", re.I)
+_OR_MORE = AnyCase(r"^\s+or\s+(more|above|higher|less|fewer|below)\b")
+# Each alternative opens with a letter, so the regex engine can skip it on that letter alone.
+_URL = AnyCase(r"https?://\S{0,2000}|www\.\S{0,2000}|\b\d{4}-\d{1,2}-\d{1,2}\b")
 
 
 def _blocked(text: str) -> list[tuple[int, int]]:
@@ -153,7 +156,7 @@ class NumberSpan:
 def words_to_number(text: str) -> float | None:
     """'two thousand five hundred' -> 2500; 'a dozen' -> 12; 'two and a half thousand' -> 2500;
     'a few thousand' -> 3000. None when it is not a number."""
-    tokens = [t for t in re.split(r"[\s-]+", text.lower()) if t]
+    tokens = [t for t in _WORD_GAP.split(text.lower()) if t]
     total = 0.0
     current = 0.0
     seen = False
@@ -205,7 +208,7 @@ def _digit_value(match: re.Match[str]) -> float:
 
 def _raw_numbers(text: str) -> list[NumberSpan]:
     spans: list[NumberSpan] = []
-    blocked = _blocked(text)
+    blocked = _blocked(text) if has_digit(text) else []  # only digits can be blocked
     for match in _DIGITS.finditer(text):
         value = _digit_value(match)
         if _not_a_count(text, match, value) or any(
@@ -221,20 +224,22 @@ def _raw_numbers(text: str) -> list[NumberSpan]:
         ):
             continue  # "by 2027" is a date, not a count
         kind = "approx" if match.group("ish") else "exact"
-        spans.append(NumberSpan(match.start(), match.end(), value, match.group(0), kind))
+        raw = text[match.start() : match.end()]  # the buyer's own case (see AnyCase)
+        spans.append(NumberSpan(match.start(), match.end(), value, raw, kind))
     for match in _WORDS.finditer(text):
-        raw = match.group(0)
-        if all(t in _VAGUE_ONLY for t in re.split(r"[\s-]+", raw.lower()) if t):
+        raw = text[match.start() : match.end()]  # the buyer's own case (see AnyCase)
+        if all(t in _VAGUE_ONLY for t in _WORD_GAP.split(raw.lower()) if t):
             continue
         value = words_to_number(raw)
         if value is not None and not any(s.start <= match.start() < s.end for s in spans):
             kind = "approx" if _VAGUE.search(raw) else "exact"
             spans.append(NumberSpan(match.start(), match.end(), value, raw, kind))
     for match in _SOLO.finditer(text):
-        spans.append(NumberSpan(match.start(), match.end(), 1.0, match.group(0)))
+        spans.append(NumberSpan(match.start(), match.end(), 1.0, text[match.start() : match.end()]))
     match = _NOBODY.match(text)
     if match:
-        spans.append(NumberSpan(match.start(), match.end(), 0.0, match.group(0).strip()))
+        raw = text[match.start() : match.end()].strip()
+        spans.append(NumberSpan(match.start(), match.end(), 0.0, raw))
     spans.sort(key=lambda s: s.start)
     return spans
 
@@ -263,14 +268,15 @@ def find_numbers(text: str) -> list[NumberSpan]:
         before = text[max(0, span.start - 24) : span.start]
         after = text[span.end : span.end + 2]
         kind = span.kind
-        more = _OR_MORE.match(text[span.end : span.end + 16])
+        tail = text[span.end : span.end + 16]
+        more = _OR_MORE.match(tail)
         if after.startswith("+"):
             kind = "min"
             span = NumberSpan(span.start, span.end + 1, span.value, span.raw + "+", kind)
         elif more:
             kind = "min" if more.group(1).lower() in ("more", "above", "higher") else "max"
             span = NumberSpan(
-                span.start, span.end + more.end(), span.value, span.raw + more.group(0), kind
+                span.start, span.end + more.end(), span.value, span.raw + tail[: more.end()], kind
             )
         elif _AT_LEAST.search(before):
             kind = "min"

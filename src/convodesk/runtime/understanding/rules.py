@@ -18,11 +18,13 @@ from functools import lru_cache
 from typing import Any
 
 from ..model import TIMELINE_VALUES, Flow, Slot
+from .anycase import AnyCase
 from .base import Analysis, Extraction
 from .choices import PhraseTable, clean_text, enum_table, is_trivial, parse_bool, parse_list
 from .contact import find_emails, find_phones
 from .freetext import answer_text
 from .guard import screen
+from .keywords import Keywords
 from .money import MoneySpan, find_money, per_period, period_after, wanted_period
 from .numbers import find_numbers
 from .signals import is_correction, is_refusal, is_unknown, split_questions, wants_human
@@ -31,21 +33,20 @@ from .timeline import find_timeline
 MAX_CHARS = 4000
 CUE_WINDOW = 4  # a cue counts within this many words of a number (at most 3 words between)
 _CUE_REACH = 120  # characters: farther than any number a cue can own (3 words, a long number)
-_NEGATED = re.compile(r"\b(?:not|no longer|instead of|rather than|was)\s+(?:\S+\s+)?$", re.I)
-_CLAUSE_END = re.compile(
+_NEGATED = AnyCase(r"\b(?:not|no longer|instead of|rather than|was)\s+(?:\S+\s+)?$")
+_CLAUSE_END = AnyCase(
     r"[.;!?]|,\s|\s(?:but|because|since|so|which|although|though|at|for|and we|and i|and it'?s|"
-    r"and that'?s|and they|today|right now|at the moment|these days)\s",
-    re.I,
+    r"and that'?s|and they|today|right now|at the moment|these days)\s"
 )
 _TOKEN = re.compile(r"[\w'+]+")
 _SENTENCE_END = re.compile(r"[.!?;](?:\s|$)")
 # "my CFO" is a colleague: a cued enum (seniority) describes the buyer, not the people they name.
-_POSSESSIVE = re.compile(r"\b(?:my|our|their|his|her|your)\s+$", re.I)
+_POSSESSIVE = AnyCase(r"\b(?:my|our|their|his|her|your)\s+$")
 # "in 3 months", "for 20 years": a duration is neither a headcount nor a budget.
-_DURATION_AFTER = re.compile(
-    r"^[\s-]*(?:days?|weeks?|months?|years?|yrs?|quarters?|hours?|hrs?|minutes?|mins?)\b", re.I
+_DURATION_AFTER = AnyCase(
+    r"^[\s-]*(?:days?|weeks?|months?|years?|yrs?|quarters?|hours?|hrs?|minutes?|mins?)\b"
 )
-_NOUN_AFTER = re.compile(r"^\s*([a-z][a-z'-]*)", re.I)
+_NOUN_AFTER = AnyCase(r"^\s*([a-z][a-z'-]*)")
 # Words after a bare count that do not say what is counted ("about 450 across 3 sites").
 _NOT_A_NOUN = frozenset(
     [
@@ -94,16 +95,16 @@ _NUMERIC = ("integer", "number", "money")
 
 
 @lru_cache(maxsize=1024)
-def _cue_regex(cues: tuple[str, ...]) -> re.Pattern[str] | None:
+def _cue_regex(cues: tuple[str, ...]) -> AnyCase | None:
     if not cues:
         return None
     body = "|".join(
         re.escape(c.lower()).replace(r"\ ", r"\s+") for c in sorted(cues, key=len, reverse=True)
     )
-    return re.compile(rf"(?<![\w])(?:{body})(?![\w])", re.I)
+    return AnyCase(rf"(?<![\w])(?:{body})(?![\w])", needs=Keywords(cues))
 
 
-def _near_cue(text: str, start: int, end: int, cues: re.Pattern[str]) -> bool:
+def _near_cue(text: str, start: int, end: int, cues: AnyCase) -> bool:
     """A cue within CUE_WINDOW words before or after the span."""
     before = _TOKEN.findall(text[max(0, start - 60) : start])[-CUE_WINDOW:]
     after = _TOKEN.findall(text[end : end + 60])[:CUE_WINDOW]
@@ -175,7 +176,7 @@ class RuleUnderstander:
             correction=correction,
             flags=screened.flags,
         )
-        extractor = _Extractor(said, screened.text, reference_date, self._table, flow)
+        extractor = _Extractor(said, screened.text, reference_date, self._table, flow, correction)
         answers: dict[str, Extraction | None] = {}
         free_text = []
         for name in expecting:
@@ -225,15 +226,19 @@ class _Extractor:
         reference: date,
         table: Callable[[Slot], PhraseTable],
         flow: Flow,
+        correcting: bool,
     ) -> None:
         self.table = table
         self.said = said
         self.full = full
         self.reference = reference
-        self.correcting = is_correction(said)
+        self.correcting = correcting  # is_correction(said)
         self.emails = find_emails(full)
         self.phones = find_phones(full)
-        contact = [*find_emails(said), *find_phones(said)]
+        if said == full:  # a message without questions: its statements are the whole text
+            contact = [*self.emails, *self.phones]
+        else:
+            contact = [*find_emails(said), *find_phones(said)]
         self.contact = [(span.start, span.end) for span in contact]
         masked = said
         for span in contact:

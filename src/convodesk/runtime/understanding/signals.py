@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from .anycase import AnyCase
+
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _CLAUSE = re.compile(
     r"\s*[,;:]\s*|\s+(?:but|and|also|so)\s+(?=(?:do|does|can|could|is|are|will|would|how|what|which|who|when|where|why)\b)",
@@ -11,14 +13,13 @@ _CLAUSE = re.compile(
 )
 _AUX = r"(?:do|does|did|can|could|is|are|was|were|will|would|should|shall|may|might|have|has)"
 _SUBJECT = r"(?:you|your|u|ya|it|its|relay|the|this|that|there|we|i|they|one|someone|anyone|my|our)"
-_QUESTION_START = re.compile(
+_QUESTION_START = AnyCase(
     rf"^(?:(?:and|so|also|ok|okay|hi|hello|hey|quick question|one more thing|btw|oh)[,!.\s]+)*"
     rf"(?:{_AUX}(?:n'?t)?\s+{_SUBJECT}\b|(?:how|what|which|who|when|where|why)(?:'s|\s+(?:is|are|does|do|did|can|about|much|many|long|often|kind|type|level)\b)"
     r"|(?:i'?d like to know|i would like to know|i want to know|tell me (?:about|more)|wondering (?:if|whether|about|how)|"
-    r"curious (?:if|whether|about|how)|can you (?:explain|tell)|any (?:chance|way)))",
-    re.I,
+    r"curious (?:if|whether|about|how)|can you (?:explain|tell)|any (?:chance|way)))"
 )
-_HUMAN = re.compile(
+_HUMAN = AnyCase(
     r"\b(?:(?:talk|speak|chat)(?:ing)? (?:to|with) (?:a |an |some |your |one of your )?"
     r"(?:human|person|real person|someone|somebody|sales(?:person| rep| team)?|rep|representative|agent|"
     r"account executive|ae|specialist|expert)\b|real person|human being|actual person|live agent|"
@@ -29,24 +30,21 @@ _HUMAN = re.compile(
     r"real person|rep|representative) (?:i|we) (?:can|could|might) (?:talk|speak|chat)(?: to| with)?|"
     r"(?:can|could|may) (?:i|we) (?:talk|speak|chat) (?:to|with) (?:a |an |some |your )?"
     r"(?:one|someone|somebody|anyone|anybody|person|human|colleague|teammate|manager)\b|"
-    r"(?:have|get) (?:someone|somebody|a person|a rep|sales) (?:to )?(?:call|contact|email|reach out))",
-    re.I,
+    r"(?:have|get) (?:someone|somebody|a person|a rep|sales) (?:to )?(?:call|contact|email|reach out))"
 )
-_CORRECTION = re.compile(
+_CORRECTION = AnyCase(
     r"\b(?:actually|correction|sorry,? i meant|i meant|i mean|wait|make that|scratch that|"
-    r"to correct|my mistake|oops|let me correct|not \S+ but)\b",
-    re.I,
+    r"to correct|my mistake|oops|let me correct|not \S+ but)\b"
 )
-_REFUSAL = re.compile(
+_REFUSAL = AnyCase(
     r"\b(?:rather not|prefer not|i'?d prefer not|no comment|confidential|not sharing|won'?t share|"
     r"can'?t (?:disclose|share|say)|cannot (?:disclose|share|say)|none of your business|"
     r"not at liberty|don'?t want to (?:say|share|disclose)|not (?:ready|comfortable|willing) (?:to )?(?:say|share|discuss|sharing)|"
     r"not going to (?:say|share)|let'?s not (?:talk|discuss)|skip (?:that|this|it)|^pass\b|"
-    r"not something i can share|(?:that'?s|it'?s|that is|it is|keep (?:that|it)) private|i'?ll pass|i pass|pass on (?:that|this)|^\W*(?:skip|pass|next)\W*(?:please)?\W*$|(?:let'?s|can we|i'?d like to|please) skip|next question)\b",
-    re.I,
+    r"not something i can share|(?:that'?s|it'?s|that is|it is|keep (?:that|it)) private|i'?ll pass|i pass|pass on (?:that|this)|^\W*(?:skip|pass|next)\W*(?:please)?\W*$|(?:let'?s|can we|i'?d like to|please) skip|next question)\b"
 )
-_UNKNOWN = re.compile(
-    r"\b(?:don'?t know|no idea|not sure|unsure|no clue|can'?t say|hard to say|tbd)\b", re.I
+_UNKNOWN = AnyCase(
+    r"\b(?:don'?t know|no idea|not sure|unsure|no clue|can'?t say|hard to say|tbd)\b"
 )
 
 
@@ -78,8 +76,8 @@ def split_questions(text: str) -> tuple[list[str], list[str]]:
     return questions, statements
 
 
-_NEGATED = re.compile(
-    r"\b(?:don'?t|do not|no need to|not|never|without|rather not)\s+(?:\w+\s+){0,3}$", re.I
+_NEGATED = AnyCase(
+    r"\b(?:don'?t|do not|no need to|not|never|without|rather not)\s+(?:\w+\s+){0,3}$"
 )
 
 
