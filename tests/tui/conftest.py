@@ -14,6 +14,7 @@ from rich.console import Console
 from textual.content import Content
 from textual.pilot import Pilot
 from textual.widget import Widget
+from textual.widgets import Input, TextArea
 
 from convodesk.tui.app import StudioApp
 from convodesk.tui.widgets.rich_block import RichBlock
@@ -23,6 +24,14 @@ ROOT = Path(__file__).resolve().parents[2]
 FIXED = datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
 SIZE = (120, 36)
 MODEL_VARS = ("CONVODESK_MODEL", "CONVODESK_JUDGE_MODEL", "CONVODESK_API_BASE", "CONVODESK_API_KEY")
+
+
+@pytest.fixture(autouse=True)
+def steady_cursors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A blinking cursor is hidden half of the time: on a loaded machine a screenshot taken
+    more than half a second after the last keypress would miss it. Focus still shows it."""
+    monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
 
 
 @pytest.fixture
