@@ -14,6 +14,7 @@ JSON, so any worker can serve any turn.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import tempfile
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 MAX_BODY = 64 * 1024
+log = logging.getLogger(__name__)
 _SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
 
 Scope = Mapping[str, Any]
@@ -181,6 +183,21 @@ class ChatApp:
             return
         if scope["type"] != "http":
             return
+        started = False
+
+        async def tracked(event: dict[str, Any]) -> None:
+            nonlocal started
+            started = started or event["type"] == "http.response.start"
+            await send(event)
+
+        try:
+            await self._handle(scope, receive, tracked)
+        except Exception:  # a bug or a failing store: the client still gets an answer
+            log.exception("chat request failed")
+            if not started:
+                await _respond(send, 500, {"error": "internal error"})
+
+    async def _handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         path, method = scope["path"], scope["method"]
         try:
             if path == "/health" and method == "GET":

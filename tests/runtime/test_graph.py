@@ -64,9 +64,11 @@ def test_conditional_end_is_not_a_dead_end_and_not_a_loop() -> None:
     steps:
       - {id: a, ask: n}
       - {id: early, end: true, when: "n < 5", say: "Bye early."}
-      - {id: b, branch: [{when: "n > 100", next: a}, {next: late}]}
+      - {id: b, branch: [{when: "n is not set", next: a}, {next: late}]}
       - {id: late, end: true}
     """
+    # the way back is taken only while n is unset, so the loop asks again (`n > 100` would
+    # come back to a filled question: a loop without progress, see test_r3_loops.py)
     result = loaded(text)
     assert result.problems == [], result.problems
 

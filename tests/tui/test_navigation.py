@@ -182,9 +182,9 @@ steps:
   - {id: start, ask: size}
   - id: split
     branch:
-      - {when: "size >= 100", next: big}
+      - {when: "size is not set", next: big}
       - {next: small}
-  - {id: big, say: "Big!", next: start}
+  - {id: big, say: "Let's try that again.", next: start}
   - {id: small, end: true, say: "Bye"}
 """
     loaded = parse_flow(text, "t.yaml")
@@ -194,7 +194,7 @@ steps:
         "? start  ask size",
         "│",
         "◇ split  branch",
-        "├─ size >= 100 ─▶ ● big  say",
+        "├─ size is not set ─▶ ● big  say",
         "│  │",
     ]
     assert "│  ↩ start" in rows

@@ -38,6 +38,22 @@ def _show(turn: Turn, out: TextIO, bot_name: str) -> None:
         print(f"{bot_name}: {message}", file=out)
 
 
+def _read(out: TextIO, typed: bool) -> str | None:
+    """The buyer's next message, or None when the input ends."""
+    if typed:
+        print("you> ", end="", file=out, flush=True)
+        try:
+            return input()
+        except EOFError:
+            return None
+    raw = sys.stdin.readline()
+    if not raw:
+        return None
+    line = raw.rstrip("\r\n")
+    print(f"you: {line}", file=out)
+    return line
+
+
 def chat(
     flow: Path = typer.Argument(..., help="Flow file (YAML).", show_default=False),
     context: list[str] = typer.Option(
@@ -66,27 +82,25 @@ def chat(
         raise usage(f"--date takes YYYY-MM-DD, got {on_date!r}") from None
     engine = Engine(loaded)
     session = engine.start(context=parse_context(context), reference_date=reference)
-    interactive = sys.stdin.isatty() and not as_json
+    # A person types at a terminal (which echoes the line); a script pipes lines, which are
+    # echoed so the conversation reads in order. When stdout carries data (--json, or a pipe)
+    # the conversation stays there only without --json, and slots and scores go to stderr.
+    typed = sys.stdin.isatty()
     out = sys.stderr if as_json else sys.stdout
+    status = sys.stderr if as_json or not sys.stdout.isatty() else out
     name = loaded.bot.name
-    _show(session.opening, out, name)
-    turn = session.opening
-    while not session.done:
-        if interactive:
-            if not quiet:
-                print(_status(session.slots, turn), file=out)
-            try:
-                line = input("you> ")
-            except EOFError:
-                break
-        else:
-            raw = sys.stdin.readline()
-            if not raw:
-                break
-            line = raw.rstrip("\n")
-            print(f"you: {line}", file=out)
-        turn = session.send(line)
+
+    def show(turn: Turn) -> None:
         _show(turn, out, name)
+        if not quiet:
+            print(_status(session.slots, turn), file=status, flush=True)
+
+    show(session.opening)
+    while not session.done:
+        line = _read(out, typed)
+        if line is None:
+            break
+        show(session.send(line))
     if not session.done:
         session.close("input ended")
     outcome = session.outcome

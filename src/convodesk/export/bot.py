@@ -7,6 +7,8 @@ This module is copied into every exported package with its `..runtime` imports r
 
 from __future__ import annotations
 
+from pydantic import ValidationError
+
 from ..runtime.engine import Engine
 from ..runtime.fingerprint import content_hash
 from ..runtime.model import Flow
@@ -26,8 +28,17 @@ class FlowIntegrityError(RuntimeError):
 
 
 def load_compiled_flow(text: str | bytes, expected_hash: str) -> Flow:
-    """Read a compiled flow, refusing one whose content changed after export."""
-    flow = Flow.model_validate_json(text)
+    """Read a compiled flow, refusing one that is not a flow or whose content changed after
+    export (FlowIntegrityError either way: the package is broken, not the caller's input)."""
+    try:
+        flow = Flow.model_validate_json(text)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "the file"
+        raise FlowIntegrityError(
+            f"flow.json is not a valid compiled flow ({where}: {first['msg']}): the packaged "
+            "flow was damaged or edited; export it again instead"
+        ) from None
     actual = content_hash(flow)
     if actual != expected_hash:
         raise FlowIntegrityError(

@@ -7,7 +7,6 @@ written from the very same bytes, and nothing is written when a check fails.
 from __future__ import annotations
 
 import ast
-import json
 import keyword
 import re
 import shutil
@@ -131,6 +130,8 @@ def plan_package(flow: Flow, name: str, *, runtime_dir: Path = RUNTIME_DIR) -> P
         "package": name,
         "flow_id": flow.flow,
         "flow_version": flow.version,
+        # the version inside a comment or a docstring: one line, no quote or backslash to end it
+        "flow_label": _one_line(str(flow.version)).replace("\\", "/").replace('"', "'"),
         "flow_hash": flow_hash,
         "package_version": version,
         "convodesk": CONVODESK_VERSION,
@@ -148,13 +149,48 @@ def plan_package(flow: Flow, name: str, *, runtime_dir: Path = RUNTIME_DIR) -> P
     )
     files["pyproject.toml"] = templates.PYPROJECT.format(
         **values,
-        summary=json.dumps(_summary(flow)),  # a JSON string is a valid TOML basic string
+        summary=toml_string(_summary(flow)),
         requires_python=REQUIRES_PYTHON,
-        dependencies=", ".join(json.dumps(r) for r in REQUIRES),
-        package_data=", ".join(json.dumps(p) for p in data_files),
+        dependencies=", ".join(toml_string(r) for r in REQUIRES),
+        package_data=", ".join(toml_string(p) for p in data_files),
     ).encode()
     files["README.md"] = templates.README.format(**values).encode()
     return PackagePlan(name, version, flow, flow_hash, dict(sorted(files.items())))
+
+
+_TOML_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+}
+
+
+def toml_string(text: str) -> str:
+    """`text` as a TOML basic string.
+
+    Not `json.dumps`: it writes a character outside the BMP (an emoji in a company name) as a
+    surrogate pair, `\\ud83d\\ude80`, which TOML refuses. Here only what TOML requires is
+    escaped (quote, backslash, control characters and DEL); everything else stays as it is.
+    """
+    out = []
+    for ch in text:
+        if ch in _TOML_ESCAPES:
+            out.append(_TOML_ESCAPES[ch])
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04x}")
+        elif 0xD800 <= ord(ch) <= 0xDFFF:
+            out.append("\\ufffd")  # a lone surrogate cannot be written in UTF-8 at all
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _summary(flow: Flow) -> str:

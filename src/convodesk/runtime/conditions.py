@@ -187,10 +187,34 @@ def _arith(op: str, left: Any, right: Any) -> Any:
     return left / right if right else None
 
 
+# Facts for the graph check, read once at load time, never while evaluating: the names that
+# are certainly unset when an expression is true, and when it is false. Only `x is set`, its
+# negations and `and`/`or` give facts ("x < 10" is false for an unset x, but also for 20).
+Facts = tuple[frozenset[str], frozenset[str]]
+_NO_FACTS: Facts = (frozenset(), frozenset())
+
+
+def _facts(node: Any) -> Facts:
+    return getattr(node, "unset_facts", _NO_FACTS)
+
+
+def _with_facts(
+    node: Evaluator, when_true: frozenset[str], when_false: frozenset[str]
+) -> Evaluator:
+    if when_true or when_false:
+        node.unset_facts = (when_true, when_false)  # type: ignore[attr-defined]
+    return node
+
+
 def _lookup(name: str) -> Evaluator:
     parts = name.split(".")
     if len(parts) == 1:
-        return lambda env: env.get(name)
+
+        def get_name(env: Env) -> Any:
+            return env.get(name)
+
+        get_name.looked_up = name  # type: ignore[attr-defined]  # for `is set` facts
+        return get_name
 
     def get(env: Env) -> Any:
         value: Any = env
@@ -253,7 +277,9 @@ class _Parser:
         while self.tok.kind == "kw" and self.tok.text == "or":
             self.take()
             right = self.parse_and()
-            left = (lambda a, b: lambda env: bool(a(env)) or bool(b(env)))(left, right)
+            (lt, lf), (rt, rf) = _facts(left), _facts(right)
+            either = (lambda a, b: lambda env: bool(a(env)) or bool(b(env)))(left, right)
+            left = _with_facts(either, lt & rt, lf | rf)
         return left
 
     def parse_and(self) -> Evaluator:
@@ -261,14 +287,17 @@ class _Parser:
         while self.tok.kind == "kw" and self.tok.text == "and":
             self.take()
             right = self.parse_not()
-            left = (lambda a, b: lambda env: bool(a(env)) and bool(b(env)))(left, right)
+            (lt, lf), (rt, rf) = _facts(left), _facts(right)
+            both = (lambda a, b: lambda env: bool(a(env)) and bool(b(env)))(left, right)
+            left = _with_facts(both, lt | rt, lf & rf)
         return left
 
     def parse_not(self) -> Evaluator:
         if self.tok.kind == "kw" and self.tok.text == "not":
             self.take()
             inner = self.parse_not()
-            return lambda env: not inner(env)
+            when_true, when_false = _facts(inner)
+            return _with_facts(lambda env: not inner(env), when_false, when_true)
         return self.parse_comparison()
 
     def parse_comparison(self) -> Evaluator:
@@ -308,7 +337,11 @@ class _Parser:
                 value = left(env)
                 return value is not None and value != [] and value != ""
 
-            return (lambda env: not is_set(env)) if negate else is_set
+            name = getattr(left, "looked_up", None)
+            unset = frozenset([name]) if name else frozenset()
+            if negate:
+                return _with_facts(lambda env: not is_set(env), unset, frozenset())
+            return _with_facts(is_set, frozenset(), unset)
         return left
 
     def parse_sum(self) -> Evaluator:
@@ -406,6 +439,9 @@ class Condition:
     source: str
     evaluate: Evaluator
     names: frozenset[str]
+    # Names certainly unset when the condition holds / does not hold ("x is not set" -> {x}).
+    unset_if_true: frozenset[str] = frozenset()
+    unset_if_false: frozenset[str] = frozenset()
 
     def __call__(self, env: Env) -> bool:
         try:
@@ -437,4 +473,5 @@ def compile_condition(
         evaluate = parser.parse()
     except RecursionError:
         raise ConditionError("condition is nested too deeply", 0) from None
-    return Condition(source, evaluate, frozenset(parser.used))
+    when_true, when_false = _facts(evaluate)
+    return Condition(source, evaluate, frozenset(parser.used), when_true, when_false)

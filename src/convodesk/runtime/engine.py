@@ -16,7 +16,7 @@ from .model import Flow
 from .scoring import CompiledFlow
 from .session import Session
 from .signing import SignatureError, seal, secret_key, unseal
-from .state import STATE_SCHEMA, FlowRef, SessionState
+from .state import STATE_SCHEMA, FlowRef, SessionState, clean_text, clean_value, reference_day
 from .understanding import RuleUnderstander, Understander
 
 Clock = Callable[[], datetime]
@@ -85,17 +85,17 @@ class Engine:
     ) -> Session:
         """Open a conversation; the bot's opening lines are in `session.opening`.
 
-        `reference_date` anchors relative timelines ("by March"); it is read from the clock once
-        here and stored, so a resumed or replayed session decides exactly as the first time.
+        `reference_date` anchors relative timelines ("by March"): a `date` or "YYYY-MM-DD"
+        (ValueError otherwise); without one it is read from the clock, once, here. It is stored,
+        so a resumed or replayed session decides exactly as the first time.
         """
         now = self.clock()
-        if isinstance(reference_date, date):
-            reference_date = reference_date.isoformat()
+        day = reference_day(reference_date) if reference_date not in (None, "") else None
         state = SessionState(
             flow=self.ref,
             step=self.flow.steps[0].id,
             context=_plain_context(context or {}),
-            reference_date=reference_date or now.date().isoformat(),
+            reference_date=day or now.date().isoformat(),
             started_at=now.isoformat(timespec="seconds"),
         )
         session = Session(self, state)
@@ -123,9 +123,8 @@ class Engine:
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
-            raise StateError(
-                f"saved state is not a valid session state ({where}: {first['msg']})"
-            ) from None
+            why = str(first["msg"]).removeprefix("Value error, ")
+            raise StateError(f"saved state is not a valid session state ({where}: {why})") from None
         if state.schema_version != STATE_SCHEMA:
             raise StateError(
                 f"saved state has schema {state.schema_version}, this engine reads {STATE_SCHEMA}"
@@ -144,14 +143,15 @@ class Engine:
 
 
 def _plain_context(context: Mapping[str, Any]) -> dict[str, Any]:
-    """Context must survive JSON: keep what serialises, stringify the rest."""
+    """Context must survive JSON: keep what serialises, stringify the rest, and make every
+    text encodable (a lone surrogate becomes U+FFFD, see `clean_text`)."""
     out: dict[str, Any] = {}
     for key, value in context.items():
         try:
             json.dumps(value)
-            out[str(key)] = value
         except (TypeError, ValueError):
-            out[str(key)] = str(value)
+            value = str(value)
+        out[clean_text(str(key))] = clean_value(value)
     return out
 
 
@@ -175,6 +175,10 @@ def _names(kind: str, unknown: list[str]) -> str:
 def _state_problem(flow: Flow, state: SessionState) -> str | None:
     steps = {step.id: step for step in flow.steps}
     knowledge = {entry.id for entry in flow.knowledge}
+    try:
+        reference_day(state.reference_date)
+    except ValueError:  # only an object edited in memory gets here; JSON is checked on parse
+        return f"has reference_date {state.reference_date!r}, not a YYYY-MM-DD date"
     if state.turn < 0 or state.reasks < 0:
         field = "turn" if state.turn < 0 else "reasks"
         return f"has {field} {getattr(state, field)}, below 0"

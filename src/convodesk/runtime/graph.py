@@ -1,17 +1,23 @@
-"""The flow as a graph: successors, reachability, loops with no way out, and a Mermaid drawing."""
+"""The flow as a graph: successors, reachability, loops with no way out or no progress, and a
+Mermaid drawing."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 
+from .conditions import ConditionError, compile_condition
 from .model import Flow, Step
 from .problems import Problem
 from .yamlsource import SourceMap
 
 TERMINAL_KINDS = ("end", "handoff")
-
+MAX_CYCLES = 5_000  # simple cycles examined per flow: a hand-written flow has a handful
 
 SKIP_LABEL = "when false"
+_PLAIN_ID = re.compile(r"[A-Za-z0-9_]+")
+Where = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
@@ -20,6 +26,11 @@ class Edge:
     target: str
     label: str = ""
     skip: bool = False  # taken when the source step's `when` is false (the step does nothing)
+    # Where the file makes this transition (for problems), and the conditions that are true /
+    # false whenever the engine takes it. Not part of an edge's identity.
+    where: Where = field(default=(), compare=False)
+    holds: tuple[str, ...] = field(default=(), compare=False)
+    fails: tuple[str, ...] = field(default=(), compare=False)
 
 
 def edges(flow: Flow) -> list[Edge]:
@@ -27,16 +38,26 @@ def edges(flow: Flow) -> list[Edge]:
 
     A step with `when` that is false is passed over to the step after it, whatever its kind:
     a conditional end or handoff is a way on, not a dead end. That fall-through is its own
-    edge only where no other edge already leads there (after an ask it is the same step).
+    edge only where no other edge already leads there (after an ask it is the same step, and
+    the edge then no longer tells which conditions held).
     """
     out: list[Edge] = []
     for index, step in enumerate(flow.steps):
         mine = _step_edges(flow, index, step)
         fallthrough = flow.next_of(index) if step.when else None
-        if fallthrough and all(edge.target != fallthrough for edge in mine):
-            mine.append(Edge(step.id, fallthrough, SKIP_LABEL, skip=True))
+        if fallthrough:
+            same = [i for i, edge in enumerate(mine) if edge.target == fallthrough]
+            for i in same:
+                mine[i] = replace(mine[i], holds=(), fails=())
+            if not same:
+                where = ("steps", index, "when")
+                mine.append(Edge(step.id, fallthrough, SKIP_LABEL, True, where, fails=(step.when,)))
         out += mine
     return out
+
+
+def _next_where(index: int, step: Step) -> Where:
+    return ("steps", index, "next") if step.next else ("steps", index)
 
 
 def _step_edges(flow: Flow, index: int, step: Step) -> list[Edge]:
@@ -45,17 +66,33 @@ def _step_edges(flow: Flow, index: int, step: Step) -> list[Edge]:
     if kind in TERMINAL_KINDS:
         return []
     fallback = flow.next_of(index)
+    ran = (step.when,) if step.when else ()
     if kind == "branch":
-        out = [Edge(step.id, case.next, case.when or "else") for case in step.branch or []]
-        if fallback and all(case.when for case in step.branch or []):
-            out.append(Edge(step.id, fallback, "otherwise"))
+        cases = step.branch or []
+        out = []
+        for j, case in enumerate(cases):
+            earlier = tuple(c.when for c in cases[:j] if c.when)
+            where = ("steps", index, "branch", j, "next")
+            holds = (*ran, case.when) if case.when else ran
+            out.append(Edge(step.id, case.next, case.when or "else", False, where, holds, earlier))
+        if fallback and all(case.when for case in cases):
+            fails = tuple(c.when for c in cases if c.when)
+            out.append(
+                Edge(step.id, fallback, "otherwise", False, _next_where(index, step), ran, fails)
+            )
         return out
     if kind == "route":
-        out = [Edge(step.id, r.next, r.route) for r in flow.routes if r.next]
+        out = []
+        for k, route in enumerate(flow.routes):
+            if route.next:
+                earlier = tuple(r.when for r in flow.routes[:k] if r.when)
+                holds = (*ran, route.when) if route.when else ran
+                where = ("routes", k, "next")
+                out.append(Edge(step.id, route.next, route.route, False, where, holds, earlier))
         if fallback and (not out or any(not r.next for r in flow.routes)):
-            out.append(Edge(step.id, fallback, ""))
+            out.append(Edge(step.id, fallback, "", False, _next_where(index, step), ran))
         return out
-    return [Edge(step.id, fallback, "")] if fallback else []
+    return [Edge(step.id, fallback, "", False, _next_where(index, step))] if fallback else []
 
 
 def successors(flow: Flow) -> dict[str, list[str]]:
@@ -79,12 +116,8 @@ def reachable(flow: Flow) -> set[str]:
     return seen
 
 
-def check_graph(flow: Flow, source: SourceMap) -> list[Problem]:
-    """Loops that can never finish are errors; unreachable steps and dead ends are warnings."""
-    problems: list[Problem] = []
-    table = successors(flow)
-    index = {step.id: i for i, step in enumerate(flow.steps)}
-    live = reachable(flow)
+def _finishing(flow: Flow, table: dict[str, list[str]]) -> set[str]:
+    """Steps from which some path reaches an end (or simply stops)."""
     terminal = {step.id for step in flow.steps if step.kind in TERMINAL_KINDS}
     can_finish = {sid for sid, nexts in table.items() if not nexts} | terminal
     changed = True
@@ -94,15 +127,150 @@ def check_graph(flow: Flow, source: SourceMap) -> list[Problem]:
             if sid not in can_finish and any(n in can_finish for n in nexts):
                 can_finish.add(sid)
                 changed = True
+    return can_finish
+
+
+def _from_head(cycle: list[str], order: dict[str, int]) -> list[str]:
+    """The cycle rotated to start at its first step in the file, as a reader names it."""
+    head = cycle.index(min(cycle, key=order.__getitem__))
+    return cycle[head:] + cycle[:head]
+
+
+def _stuck_loops(
+    table: dict[str, list[str]], stuck: list[str], order: dict[str, int]
+) -> list[list[str]]:
+    """One real cycle per group of steps that cannot finish (a -> b -> c -> b names b -> c).
+
+    Every successor of a stuck step is stuck too, so walking successors always ends in a
+    cycle, or in steps already explained by one.
+    """
+    inside = set(stuck)
+    explained: set[str] = set()
+    loops = []
+    for start in stuck:
+        path: list[str] = []
+        current = start
+        while current not in explained and current not in path:
+            path.append(current)
+            current = next(n for n in table[current] if n in inside)
+        explained.update(path)
+        if current in path:
+            loops.append(_from_head(path[path.index(current) :], order))
+    return loops
+
+
+def _simple_cycles(table: dict[str, list[str]], nodes: list[str]) -> Iterator[list[str]]:
+    """Each simple cycle once, starting at its first node in `nodes`; bounded work."""
+    rank = {n: i for i, n in enumerate(nodes)}
+    found = budget = 0
+    for start in nodes:
+        path, on_path = [start], {start}
+        stack = [iter(table[start])]
+        while stack:
+            budget += 1
+            if budget > 50 * MAX_CYCLES:
+                return
+            target = next(stack[-1], None)
+            if target is None:
+                stack.pop()
+                on_path.discard(path.pop())
+            elif target == start:
+                yield list(path)
+                found += 1
+                if found >= MAX_CYCLES:
+                    return
+            elif target in rank and rank[target] > rank[start] and target not in on_path:
+                path.append(target)
+                on_path.add(target)
+                stack.append(iter(table[target]))
+
+
+def _unset_on(edge: Edge) -> frozenset[str]:
+    """Slots certainly unset whenever the engine takes `edge` (from `x is not set` tests)."""
+    out: set[str] = set()
+    for sources, true in ((edge.holds, True), (edge.fails, False)):
+        for text in sources:
+            try:
+                condition = compile_condition(text)
+            except ConditionError:
+                continue
+            out |= condition.unset_if_true if true else condition.unset_if_false
+    return frozenset(out)
+
+
+def stalled_loops(flow: Flow, live: set[str] | None = None) -> list[tuple[list[str], Edge]]:
+    """Loops the engine can go round without waiting for the buyer: (steps, closing edge).
+
+    Within a turn only a buyer's answer changes what conditions see, and an ask whose slots
+    are filled is skipped. A loop makes progress only when, on its way back, one of the
+    slots it asks is still unset: some edge of the loop is taken only when `slot is not set`.
+    Any other loop, once entered with its questions answered (or with none), would repeat
+    forever; the engine ends the conversation where the walk comes round (ended_by: limit).
+    """
+    live = reachable(flow) if live is None else live
+    steps = {step.id: step for step in flow.steps}
+    order = {step.id: i for i, step in enumerate(flow.steps)}
+    parallel: dict[tuple[str, str], list[Edge]] = {}
+    for edge in edges(flow):
+        if edge.source in live and edge.target in live:
+            parallel.setdefault((edge.source, edge.target), []).append(edge)
+    table: dict[str, list[str]] = {sid: [] for sid in order if sid in live}
+    for source, target in parallel:
+        table[source].append(target)
+    guards = {
+        pair: frozenset.intersection(*(_unset_on(e) for e in ways))
+        for pair, ways in parallel.items()
+    }
+    stalled: dict[tuple[str, str], tuple[list[str], Edge]] = {}
+    for cycle in _simple_cycles(table, [sid for sid in order if sid in live]):
+        pairs = list(zip(cycle, [*cycle[1:], cycle[0]], strict=True))
+        asked = {slot for sid in cycle for slot in steps[sid].asks}
+        if asked & frozenset().union(*(guards[p] for p in pairs)):
+            continue
+        closing = pairs[-1]
+        stalled.setdefault(closing, (cycle, parallel[closing][0]))
+    return list(stalled.values())
+
+
+def _stall_message(flow: Flow, cycle: list[str]) -> str:
+    loop = " → ".join([*cycle, cycle[0]])
+    asks = [flow.step(sid) for sid in cycle if flow.step(sid).asks]
+    stop = "the engine stops the conversation there (ended_by: limit)"
+    if not asks:
+        return (
+            f"the loop {loop} never waits for the buyer: nothing can change between its "
+            f"rounds, so once it is entered {stop}"
+        )
+    slots = list(dict.fromkeys(slot for step in asks for slot in step.asks))
+    are = "is" if len(slots) == 1 else "are"
+    return (
+        f"the loop {loop} cannot make progress: when it comes back, {', '.join(slots)} {are} "
+        f"already answered, so {', '.join(repr(s.id) for s in asks)} asks nothing and {stop}; "
+        f"leave the loop once answered, or go back only when '{slots[0]} is not set'"
+    )
+
+
+def check_graph(flow: Flow, source: SourceMap) -> list[Problem]:
+    """Loops that can never finish or never progress are errors; unreachable steps and dead
+    ends are warnings."""
+    problems: list[Problem] = []
+    table = successors(flow)
+    index = {step.id: i for i, step in enumerate(flow.steps)}
+    live = reachable(flow)
+    can_finish = _finishing(flow, table)
     stuck = [s.id for s in flow.steps if s.id in live and s.id not in can_finish]
-    if stuck:
-        loop = " → ".join([*stuck, stuck[0]])
+    for cycle in _stuck_loops(table, stuck, index):
+        loop = " → ".join([*cycle, cycle[0]])
         problems.append(
             source.problem(
-                ("steps", index[stuck[0]], "id"),
+                ("steps", index[cycle[0]], "id"),
                 f"steps {loop} loop forever: no path from them reaches an end",
             )
         )
+    for cycle, closing in stalled_loops(flow, live):
+        if all(sid in stuck for sid in cycle):
+            continue  # already reported: it cannot end at all
+        problems.append(source.problem(closing.where, _stall_message(flow, cycle)))
     for step in flow.steps:
         i = index[step.id]
         if step.id not in live:
@@ -203,4 +371,18 @@ def to_mermaid(flow: Flow) -> str:
 
 
 def _node(step_id: str) -> str:
-    return "s_" + "".join(ch if ch.isalnum() else "_" for ch in step_id)
+    """A Mermaid node id for a step id, one to one: `a-b` and `a_b` must not become one node.
+
+    Ids of ASCII letters, digits and `_` are kept as they are (`s_greet`); any other id gets
+    its own prefix, `_` doubled and every other character written `_<hex>_` (`a-b` ->
+    `x_a_2d_b`), an encoding that can be read back in one way only.
+    """
+    if _PLAIN_ID.fullmatch(step_id):
+        return "s_" + step_id
+    out = []
+    for ch in step_id:
+        if ch.isascii() and ch.isalnum():
+            out.append(ch)
+        else:
+            out.append("__" if ch == "_" else f"_{ord(ch):x}_")
+    return "x_" + "".join(out)

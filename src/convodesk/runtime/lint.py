@@ -107,3 +107,72 @@ def lint_flow(flow: Flow, source: SourceMap) -> list[Problem]:
             continue
         warn(("slots", name), f"slot '{name}' is never asked, scored or used in a condition")
     return warnings
+
+
+# -- keys that do nothing -------------------------------------------------------------------
+# Written by hand, a key the engine ignores is a mistake the designer cannot see by playing
+# the flow: it runs, just not as written. These are warnings on every load, lint or not.
+# Values are checked, not which keys were written: a compiled flow.json writes every key.
+
+_VALUE_TYPES = ("enum", "timeline")  # the slot types that read `values` and `synonyms`
+_EMPTY_WHEN = "an empty condition always holds: remove 'when' or write the condition"
+
+
+def _a(word: str) -> str:
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
+
+
+def check_keys(flow: Flow, source: SourceMap) -> list[Problem]:
+    """Keys the engine ignores and empty conditions or action names: warnings."""
+    warnings: list[Problem] = []
+
+    def warn(path: tuple[str | int, ...], message: str) -> None:
+        warnings.append(source.problem(path, message, severity="warning"))
+
+    for name, slot in flow.slots.items():
+        for key in ("values", "synonyms"):
+            if getattr(slot, key) and slot.type not in _VALUE_TYPES:
+                warn(
+                    ("slots", name, key),
+                    f"'{key}' is ignored on {_a(slot.type)} slot (only enum and timeline slots "
+                    "read it)",
+                )
+    for i, step in enumerate(flow.steps):
+        kind = step.kind
+        if step.next and kind in ("end", "handoff") and not step.when:
+            warn(
+                ("steps", i, "next"),
+                f"'next' is ignored: the conversation ends at this {kind} step (on a step with "
+                "'when', 'next' is where a skipped step leads)",
+            )
+        if step.params and kind != "action":
+            warn(
+                ("steps", i, "params"),
+                f"'params' is ignored on {_a(kind)} step (only actions take it)",
+            )
+        if step.when == "":
+            warn(("steps", i, "when"), _EMPTY_WHEN)
+        for j, case in enumerate(step.branch or []):
+            if case.when == "":
+                warn(("steps", i, "branch", j, "when"), _EMPTY_WHEN)
+        if step.action == "":
+            warn(("steps", i, "action"), "the action has no name, so the step does nothing")
+        if kind == "route" and not flow.routes:
+            warn(
+                ("steps", i, "route"),
+                "the flow defines no routes, so this step always decides 'nurture' (no route "
+                "matched); add routes or remove the step",
+            )
+    for i, route in enumerate(flow.routes):
+        if route.when == "":
+            warn(("routes", i, "when"), _EMPTY_WHEN)
+        if route.action == "":
+            warn(("routes", i, "action"), "the action has no name: name it or remove 'action'")
+    for i, rule in enumerate(flow.disqualify):
+        if rule.action == "":
+            warn(("disqualify", i, "action"), "the action has no name: name it or remove 'action'")
+    for bucket in ("fit", "intent", "capacity"):
+        for i, score_rule in enumerate(getattr(flow.scoring, bucket)):
+            if score_rule.when == "":
+                warn(("scoring", bucket, i, "when"), _EMPTY_WHEN)
+    return warnings

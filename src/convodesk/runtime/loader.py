@@ -12,10 +12,10 @@ from .conditions import KEYWORDS, ConditionError, compile_condition
 from .fingerprint import content_hash
 from .model import BUCKETS, Flow
 from .problems import LoadError, Problem
+from .templates import BOT_TEXTS, PLACEHOLDER
 from .yamlsource import SourceMap, load_yaml, validate_model
 
 DERIVED_NAMES = ("email_domain", "turn", "total")
-_TEMPLATE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)(?:\|[^{}]*)?\}")
 
 
 @dataclass
@@ -168,6 +168,15 @@ def check_references(data: Any, source: SourceMap) -> list[Problem]:
         if not (isinstance(slot, str) and slot.startswith("context.")):
             known_slot(("handoff", "fields", field_name), slot)
 
+    for i, rule in _items(data.get("disqualify")):
+        if rule.get("when") == "":
+            problems.append(
+                source.problem(
+                    ("disqualify", i, "when"),
+                    "an empty condition would disqualify every buyer at their first message: "
+                    "write the condition",
+                )
+            )
     names = None if slots is None else set(slots) | set(BUCKETS) | set(DERIVED_NAMES)
     for path, text in _raw_conditions(data):
         scoring = path[0] == "scoring"
@@ -194,6 +203,9 @@ def check_references(data: Any, source: SourceMap) -> list[Problem]:
 
 
 def _templates(flow: Flow) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    for key in BOT_TEXTS:
+        if getattr(flow.bot, key):
+            yield ("bot", key), getattr(flow.bot, key)
     for i, step in enumerate(flow.steps):
         if step.say:
             yield ("steps", i, "say"), step.say
@@ -207,13 +219,38 @@ def _templates(flow: Flow) -> Iterator[tuple[tuple[str | int, ...], str]]:
     for i, rule in enumerate(flow.disqualify):
         if rule.say:
             yield ("disqualify", i, "say"), rule.say
+    for i, entry in enumerate(flow.knowledge):
+        yield ("knowledge", i, "answer"), entry.answer
+
+
+def _broken_brace(text: str) -> str | None:
+    """The first `{` that starts no placeholder ("Hi {bot.name"), which is shown as typed."""
+    inside = [(m.start(), m.end()) for m in PLACEHOLDER.finditer(text)]
+    for pos, ch in enumerate(text):
+        if ch == "{" and not any(start <= pos < end for start, end in inside):
+            close = text.find("}", pos, pos + 40)
+            if close >= 0:
+                return text[pos : close + 1]
+            return text[pos:].split(maxsplit=1)[0][:30]  # "{bot.name" of "Hi {bot.name, I'm"
+    return None
 
 
 def check_templates(flow: Flow, source: SourceMap) -> list[Problem]:
-    """Placeholders that would print nothing: warnings, the flow still runs."""
+    """Placeholders that would print nothing or would be shown as typed: warnings, the flow
+    still runs."""
     problems = []
     for path, text in _templates(flow):
-        for name in _TEMPLATE.findall(text):
+        broken = _broken_brace(text)
+        if broken is not None:
+            problems.append(
+                source.problem(
+                    path,
+                    f"'{broken}' is not a placeholder, so the buyer would see it as typed: "
+                    "write {name} or {name|fallback}, with the closing brace",
+                    severity="warning",
+                )
+            )
+        for name in [m.group(1) for m in PLACEHOLDER.finditer(text)]:
             root = name.split(".")[0]
             if root in ("bot", "context", "question") or name in flow.slots:
                 continue
@@ -258,7 +295,9 @@ def parse_flow(text: str, file: str = "<flow>", *, lint: bool = False) -> Loaded
 
         problems = check_graph(flow, source)
     if flow is not None:
-        problems += check_templates(flow, source)
+        from .lint import check_keys
+
+        problems += check_templates(flow, source) + check_keys(flow, source)
     if flow is not None and lint and not [p for p in problems if p.severity == "error"]:
         from .lint import lint_flow
 

@@ -107,6 +107,10 @@ class Slot(_Strict):
 
     @model_validator(mode="after")
     def _enum_needs_values(self) -> Slot:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(
+                f"min ({self.min:g}) is above max ({self.max:g}): no answer could fill this slot"
+            )
         if self.type == "enum" and not self.values:
             raise ValueError("an enum slot needs a 'values' list")
         for key in self.synonyms:
@@ -128,6 +132,15 @@ class KnowledgeEntry(_Strict):
 class BranchCase(_Strict):
     when: str | None = None
     next: str
+
+
+# Steps that decide and never speak: a `say` on them would be dropped without a word.
+_SILENT_KINDS = {
+    "branch": "a branch step does not speak, so its 'say' would never be said: put the words "
+    "in a say step before the branch",
+    "route": "a route step does not speak, so its 'say' would never be said: give each route "
+    "its own 'say' under routes",
+}
 
 
 class Step(_Strict):
@@ -181,6 +194,8 @@ class Step(_Strict):
             raise ValueError("a step needs one of: say, ask, branch, action, handoff, route, end")
         if self.collect and self.ask:
             raise ValueError("use either 'ask' or 'say' + 'collect', not both")
+        if self.say is not None and kinds[0] in _SILENT_KINDS:
+            raise ValueError(_SILENT_KINDS[kinds[0]])
         return self
 
     @property

@@ -25,6 +25,7 @@ from .state import (
     SessionState,
     SlotValue,
     Turn,
+    clean_text,
 )
 from .templates import render
 from .understanding import Analysis, email_domain
@@ -32,7 +33,6 @@ from .understanding import Analysis, email_domain
 if TYPE_CHECKING:
     from .engine import Engine
 
-MAX_STEPS_PER_TURN = 200
 SOURCE_KEYS = ("page", "referrer", "visitor_id", "landing_page", "locale")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
@@ -62,6 +62,9 @@ class Session:
         self._scored: ScoreResult | None = None
         self._base: dict[str, Any] | None = None
         self._environment: dict[str, Any] | None = None
+        self._kinds = {name: slot.type for name, slot in self.flow.slots.items()}
+        # True from the start of the opening until the disclosure has been said (see `_say`).
+        self._disclosure_due = False
 
     # -- public ---------------------------------------------------------------------------
 
@@ -81,20 +84,36 @@ class Session:
         return self._score().scores
 
     def open(self) -> Turn:
-        """Run the flow up to its first question (called once by `Engine.start`)."""
-        disclosure = self.flow.bot.disclosure.strip()
-        first = self.flow.steps[0]
-        if disclosure and "bot.disclosure" not in (first.say or ""):
-            self._say(self._render(disclosure), "disclosure")
+        """Run the flow up to its first question (called once by `Engine.start`).
+
+        The AI disclosure is the first thing the bot says, exactly once: inside the first
+        message when that message carries `{bot.disclosure}`, else as a message of its own
+        before it. Wherever else `{bot.disclosure}` appears, it is empty.
+        """
+        self._disclosure_due = bool(self.flow.bot.disclosure.strip())
         self._advance()
+        self._disclose()  # an opening that said nothing at all still discloses
         self.opening = self._turn()
         return self.opening
+
+    def route_preview(self) -> RouteDecision:
+        """The route the conversation would get if it ended now; nothing in the state changes.
+
+        Once a route step (or a disqualifier) has decided, that decision; before, what the
+        flow's routes decide over the slots and scores so far, as `close()` would.
+        """
+        if self.state.route is not None:
+            return self.state.route.model_copy(deep=True)
+        result = self._score()
+        return decide_route(
+            self.engine.compiled, self._env(), result.reasons, self.flow.handoff.owner
+        )
 
     def send(self, text: str) -> Turn:
         """Take one buyer message and return what the bot says back."""
         if self.state.done:
             return Turn(done=True, outcome=self.state.outcome, scores=self.scores())
-        text = text if isinstance(text, str) else str(text)
+        text = clean_text(text if isinstance(text, str) else str(text))
         limit = self.flow.bot.max_message_chars
         self.state.turn += 1
         self._forget()
@@ -120,7 +139,7 @@ class Session:
             self._disqualify(rule)
             return self._turn()
         if analysis.wants_human:
-            self._say(self.flow.bot.human_handoff, "handoff")
+            self._say(self._render(self.flow.bot.human_handoff), "handoff")
             self._finish(
                 "handoff", owner=self.flow.handoff.on_request_owner, action="human_followup"
             )
@@ -175,10 +194,10 @@ class Session:
             for part in reply.unanswered:
                 if not admitted:
                     admitted = True
-                    self._say(self.flow.bot.dont_know, "dont_know")
+                    self._say(self._render(self.flow.bot.dont_know), "dont_know")
                     if not self.state.offered_human:
                         self.state.offered_human = True
-                        self._say(self.flow.bot.offer_human, "offer_human")
+                        self._say(self._render(self.flow.bot.offer_human), "offer_human")
                 self.state.outstanding.append(part)
                 self._event("outstanding", part)
 
@@ -256,7 +275,7 @@ class Session:
                 slot = self.flow.slots[remaining[0]]
                 template = slot.reask or self.flow.bot.reask
                 env = {**self._env(), "question": question}
-                self._say(render(template, env), "reask", asking=remaining)
+                self._say(render(template, env, self._kinds), "reask", asking=remaining)
                 self._event("reask", ", ".join(remaining))
 
     # -- walking the graph ------------------------------------------------------------------
@@ -277,13 +296,25 @@ class Session:
         self.state.step = target if target else self.flow.next_of(index)
 
     def _advance(self) -> None:
-        """Walk steps until one waits for the buyer or the conversation ends."""
-        for _ in range(MAX_STEPS_PER_TURN):
+        """Walk steps until one waits for the buyer or the conversation ends.
+
+        Nothing a condition sees changes during a walk (only the buyer's answers do), so a
+        walk that comes back to a step it already passed would go round the same way forever:
+        it stops there, having said each line once, and ends the conversation (`limit`).
+        """
+        walked: list[str] = []
+        for _ in range(len(self.flow.steps) + 1):  # a step more than there are: one repeats
             index = self._index(self.state.step)
             if index is None:
                 self._finish("end")
                 return
             step = self.flow.steps[index]
+            if step.id in walked:
+                loop = " → ".join([*walked[walked.index(step.id) :], step.id])
+                self._event("limit", f"steps {loop} repeat without waiting for the buyer")
+                self._finish("limit")
+                return
+            walked.append(step.id)
             if step.id not in self.state.visited:
                 self.state.visited.append(step.id)
             if step.when and not self.engine.compiled.holds(step.when, self._env()):
@@ -339,7 +370,7 @@ class Session:
                     self._say(self._render(step.say), "close", step=step.id)
                 self._finish("route" if self.state.route else "end")
                 return
-        self._event("limit", f"more than {MAX_STEPS_PER_TURN} steps in one turn")
+        self._event("limit", f"more than {len(self.flow.steps)} steps in one turn")
         self._finish("limit")
 
     def _ask(self, step: Step | None, slots: list[str], kind: str, *, again: bool = False) -> None:
@@ -375,7 +406,7 @@ class Session:
         self._event("route", decision.route, value=decision.reasons[0])
         route = self.flow.routes[decision.index] if decision.index is not None else None
         if route is not None and route.say:
-            self._say(render(route.say, env), "route")
+            self._say(render(route.say, env, self._kinds), "route")
         self.state.next_action = NextAction(
             action=decision.action,
             owner=decision.owner,
@@ -438,6 +469,7 @@ class Session:
         self._finish("disqualify")
 
     def _finish(self, ended_by: str, owner: str | None = None, action: str | None = None) -> None:
+        self._disclose()  # a conversation that ends in its opening has still been told
         result = self._score()
         decision = self.state.route
         if decision is None:
@@ -536,16 +568,28 @@ class Session:
             env.update(fit=scores.fit, intent=scores.intent, capacity=scores.capacity)
             env["total"] = scores.fit + scores.intent + scores.capacity
             bot = self.flow.bot
-            # The disclosure opens the conversation and is said once: after the opening (turn 0)
-            # `{bot.disclosure}` is empty, so a re-asked greeting does not introduce the bot again.
-            disclosure = bot.disclosure if self.state.turn == 0 else ""
-            env["bot"] = {"name": bot.name, "company": bot.company, "disclosure": disclosure}
+            names = {"name": bot.name, "company": bot.company, "disclosure": ""}
+            env["bot"] = names
+            # Said once, first: `{bot.disclosure}` is the disclosure only until it has been
+            # said, so a second mention, or a re-asked greeting, does not say it again.
+            if self._disclosure_due:
+                names["disclosure"] = render(bot.disclosure, env, self._kinds)
             self._environment = env
         return self._environment
 
     def _render(self, text: str) -> str:
         """`text` with its placeholders filled (text without any needs no environment)."""
-        return render(text, self._env() if "{" in text else {})
+        return render(text, self._env(), self._kinds) if "{" in text else render(text, {})
+
+    def _disclose(self, said: str = "") -> None:
+        """Say the disclosure now unless `said` (the message about to be said) carries it."""
+        if not self._disclosure_due:
+            return
+        disclosure = self._env()["bot"]["disclosure"]
+        self._disclosure_due = False
+        self._environment = None  # `{bot.disclosure}` is empty from now on
+        if disclosure and disclosure not in said:
+            self._say(disclosure, "disclosure")
 
     def _say(
         self,
@@ -558,6 +602,8 @@ class Session:
     ) -> None:
         if not text:
             return
+        if self._disclosure_due:
+            self._disclose(text)
         self.state.transcript.append(
             Message(
                 role="bot",

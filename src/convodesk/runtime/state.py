@@ -2,11 +2,58 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 STATE_SCHEMA = 1
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def clean_text(text: str) -> str:
+    """`text` as UTF-8 can carry it: a lone surrogate ("\\ud800", from a broken JSON escape)
+    becomes U+FFFD, a surrogate pair the character it stands for; all else is kept.
+
+    Whatever the buyer or the embedder sends ends up in the state's JSON, and JSON that
+    cannot be encoded would break `dump()` for the rest of the conversation.
+    """
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def clean_value(value: Any) -> Any:
+    """`clean_text` over every string inside a JSON-like value (keys too)."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list | tuple):
+        return [clean_value(item) for item in value]
+    if isinstance(value, dict):
+        return {
+            clean_value(k) if isinstance(k, str) else k: clean_value(v) for k, v in value.items()
+        }
+    return value
+
+
+def reference_day(value: date | str) -> str:
+    """A reference date as the state stores it, `YYYY-MM-DD`; anything else is a ValueError.
+
+    Relative timelines ("by March") are read against it, so a value that is not a day would
+    make every message unreadable, not just one.
+    """
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+        try:
+            return date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
+    raise ValueError(f"reference_date must be a date or 'YYYY-MM-DD', got {value!r}")
 
 
 class Message(BaseModel):
@@ -129,6 +176,11 @@ class SessionState(BaseModel):
     disqualified: str | None = None
     done: bool = False
     outcome: Outcome | None = None
+
+    @field_validator("reference_date", mode="before")
+    @classmethod
+    def _a_day(cls, value: Any) -> str:
+        return reference_day(value)
 
     def values(self) -> dict[str, Any]:
         return {name: slot.value for name, slot in self.slots.items()}

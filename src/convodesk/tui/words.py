@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from convodesk.runtime.templates import show_value
+
 
 def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
@@ -16,21 +18,12 @@ def them(n: int) -> str:
 
 
 def shown_value(value: Any, kind: str | None = None) -> str:
-    """A slot value for a reader: `60,000` not `60000.0` for money, `1200` not `1200.0`,
-    `CFO, IT lead` not `['CFO', 'IT lead']`, yes/no for booleans; text as it is.
-
-    `kind` is the slot's type; only money gets thousands separators (an integer may be a year).
+    """A slot value for a reader, as the flow's messages show it (`60,000` not `60000.0` for
+    money, yes/no for booleans; see `runtime.templates.show_value`), except that a list in a
+    pane is `CFO, IT lead` (one cell, no "and") and an empty one says `(none)`.
     """
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int | float):
-        if kind == "money":
-            return f"{value:,}" if isinstance(value, int) else f"{value:,.2f}"
-        return str(value)
     if isinstance(value, list | tuple):
         return ", ".join(shown_value(item) for item in value) or "(none)"
     if isinstance(value, dict):
         return ", ".join(f"{k}: {shown_value(v)}" for k, v in value.items()) or "(none)"
-    return str(value)
+    return show_value(value, kind)

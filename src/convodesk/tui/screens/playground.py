@@ -14,8 +14,6 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Input, Static
 
 from convodesk.runtime import Engine, Session, Turn
-from convodesk.runtime.scoring import decide_route, environment
-from convodesk.runtime.understanding import email_domain
 
 from ..widgets.chat import ChatLog
 from ..widgets.session_panel import SessionPanel
@@ -26,16 +24,8 @@ PLAYGROUND_CONTEXT = {"page": "/studio", "utm_source": "studio"}
 
 
 def route_preview(session: Session) -> str:
-    """The route the flow's own rules would pick if the conversation ended now.
-
-    Built only from runtime functions (`environment`, `decide_route`); a public
-    `Session.route_preview()` in the runtime would let this go.
-    """
-    scores = session.scores()
-    env = environment(
-        session.flow, session.slots, scores, session.state.context, session.state.turn, email_domain
-    )
-    return decide_route(session.engine.compiled, env, [], session.flow.handoff.owner).route
+    """The route the flow's own rules would pick if the conversation ended now."""
+    return session.route_preview().route
 
 
 class PlaygroundScreen(StudioScreen):
