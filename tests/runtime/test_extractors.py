@@ -153,7 +153,6 @@ def test_nlupp_money_and_counts_recall() -> None:
         ("Q1 2027", "next_year"),
         ("no rush", "none"),
         ("just looking for now", "none"),
-        ("not sure yet", "none"),
     ],
 )
 def test_timelines(text: str, bucket: str) -> None:

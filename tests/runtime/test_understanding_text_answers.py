@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -138,12 +139,24 @@ def test_strip_lead_ins_keeps_something() -> None:
     assert strip_lead_ins("We're stuck with Excel", ["stuck with"]) == "Excel"
 
 
-def test_answer_text_masks_contact_data() -> None:
+def test_answer_text_masks_contact_data_and_the_words_handing_it_over() -> None:
     said = "Spreadsheets, reach me at jen@acme.com"
     at = said.index("jen")
-    assert answer_text(said, [], contact=[(at, at + len("jen@acme.com"))]) == (
-        "Spreadsheets, reach me at"
-    )
+    assert answer_text(said, [], contact=[(at, at + len("jen@acme.com"))]) == "Spreadsheets"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "My email is bo@x.com. Sorry, my email is actually bo@y.com",
+        "sorry, my email is actually bo@y.com, not bo@x.com.",
+        "It's bo@y.com or bo@x.com",
+    ],
+)
+def test_a_message_that_only_hands_over_contact_data_answers_no_text_question(said: str) -> None:
+    contact = [(m.start(), m.end()) for m in re.finditer(r"\S+@\S+\.com", said)]
+    assert answer_text(said, [], contact=contact) == ""
+    assert "pain" not in extract(said, ["pain"])
 
 
 @pytest.mark.parametrize(

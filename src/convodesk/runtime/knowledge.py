@@ -86,9 +86,39 @@ def _stem(word: str) -> str:
     return word
 
 
+# A determiner in a pattern stands for any: "your price" is asked as "the price" or "its price".
+_DETERMINER = {"your": "the", "its": "the"}
+# Phrases in which a word some entry matches on its own means something else: "trial and error"
+# is no free trial, "your mobile number" is a phone, not the mobile app. Their words match no
+# pattern (a flow's own patterns cannot say "trial, but not in 'trial and error'").
+IDIOMS: tuple[tuple[str, ...], ...] = (
+    ("trial", "and", "error"),
+    ("clinical", "trial"),
+    ("trial", "balance"),
+    ("mobile", "number"),
+    ("mobile", "phone"),
+    ("mobile", "no"),
+    ("mobile", "line"),
+)
+
+
 @lru_cache(maxsize=4096)
 def tokens(text: str) -> tuple[str, ...]:
-    return tuple(_stem(w) for w in _WORD.findall(text.lower()))
+    words = (_stem(w) for w in _WORD.findall(text.lower()))
+    return tuple(_DETERMINER.get(w, w) for w in words)
+
+
+def _without_idioms(words: tuple[str, ...]) -> tuple[str, ...]:
+    """`words` with every idiom's words blanked (positions kept, so hits still point home)."""
+    if not any(idiom[0] in words for idiom in IDIOMS):
+        return words
+    out = list(words)
+    for idiom in IDIOMS:
+        size = len(idiom)
+        for i in range(len(words) - size + 1):
+            if words[i : i + size] == idiom:
+                out[i : i + size] = [""] * size
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -210,7 +240,7 @@ class KnowledgeBase:
         "Is it GDPR compliant and do you have an API?" matches gdpr, then api: a buyer who
         asked two things hears two answers, never only the one that scored higher.
         """
-        asked = tokens(question[:2000])
+        asked = _without_idioms(tokens(question[:2000]))
         present = frozenset(asked)
         found: list[Match] = []
         for entry, patterns in self.entries:

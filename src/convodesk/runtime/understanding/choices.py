@@ -20,27 +20,38 @@ _LIST_SPLIT = re.compile(
 )
 _LEAD_IN = re.compile(
     r"^(?:it(?:'ll| will)? be|that(?:'d| would)? be|probably|maybe|likely|mostly|mainly|just|only|"
-    r"there(?:'s| is| are)|we have|involved are|the team is|myself and|it'?s|it is)\s+",
+    r"there(?:'s| is| are)|we have|involved are|the team is|myself and|(?-i:[Ii]t'?s|[Ii]t is)|but|however|"
+    r"though|although)\s+",
     re.I,
 )
 _TRAILING = re.compile(
-    r"\s+(?:will|would|are|is|should|also|too|as well|must|need to|have to|get to|to)\b.*$|\s+(?:too|as well)$",
+    r"\s+(?:will|would|are|is|should|also|too|as well|must|need to|have to|get to|to)\b.*$|\s+(?:too|as well|for sure|i think|i guess|i believe|probably|definitely|for now)$",
     re.I,
 )
 _DETERMINERS = re.compile(r"^(?:our|the|my|a|an|their|his|her|some|two|both|also)\s+", re.I)
 _FILLER = re.compile(
-    r"^(?:well|um+|uh+|so|hmm+|honestly|basically|ok(?:ay)?|right|yeah|oh)[,.!\s]+", re.I
+    r"^(?:well|um+|uh+|so|hmm+|honestly|basically|ok(?:ay)?|right|yeah|oh)[,.!\s]+"
+    # A greeting opens a message and is no part of an answer: "Hi, we are struggling with ...",
+    # "Hi Ava, ...", "Hello Relay team! ...", "Good morning - ...".
+    r"|^(?:hi|hello|hey|hiya|howdy|greetings|good (?:morning|afternoon|evening|day))"
+    r"(?:\s+(?:there|all|team|folks|everyone)|\s+(?-i:[A-Z][\w'-]*)(?:\s+team)?(?=\s*[,.!:;-]))?"
+    r"[,.!:;\s-]+",
+    re.I,
 )
 _TRIVIAL = AnyCase(
-    r"^(?:yes|no|ok(?:ay)?|hi|hello|hey|sure(?: thing)?|thanks|thank you|k|yep|nope|"
+    r"^(?:yes|no|ok(?:ay)?|hi|hello|hey|hiya|howdy|greetings|good (?:morning|afternoon|evening)|"
+    r"sure(?: thing)?|thanks|thank you|k|yep|nope|"
     r"(?:good|great|fair) question|happy to (?:share|help)|sounds good|great|got it|of course|"
-    r"no problem|cool|perfect|right|well|\W*)$"
+    r"no problem|cool|perfect|right|well|(?:i'?m )?sorry|to be honest|honestly|unfortunately|"
+    r"i'?m afraid|offhand|\W*)$"
 )
 # The buyer alone decides: "just me", "it's only me for now"; "nobody else" adds no one.
 _ME = AnyCase(
     r"^(?:it'?s |that'?s )?(?:just |only )?(?:me|myself|i|me only|i am|i'm|i do)(?: for now| alone)?$"
 )
-_NOBODY = AnyCase(r"^(?:nobody|no one|no-one|noone|none|nobody at all)(?: else)?(?: for now)?$")
+_NOBODY = AnyCase(
+    r"^(?:nobody|no one|no-one|noone|none|nobody at all)(?: else)?(?: yet| so far| for now)?$"
+)
 _QUOTES = re.compile(r"[\"“”‘’]|(?<!\w)'|'(?!\w)")
 
 

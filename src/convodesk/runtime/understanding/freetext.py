@@ -170,6 +170,36 @@ def strip_lead_ins(text: str, cues: Sequence[str] = ()) -> str:
     return text.strip()
 
 
+# The words that hand over a contact detail are no answer either: "my email is", "reach me at",
+# and between two details ", not" or "or".
+_CONTACT_LEAD = re.compile(
+    r"(?:\b(?:my|our|the)\s+)?(?:\b(?:work|business|best|direct|personal|new|correct|right)\s+)?"
+    r"\b(?:e-?mail(?:\s+address)?|address|phone(?:\s+number)?|number|cell|mobile|contact)\s*"
+    r"(?:is|'s|:)?\s*(?:actually\s+|now\s+)?$"
+    r"|\b(?:reach|email|e-mail|contact|call|text|ring)\s+(?:me|us)\s+(?:at|on|via)\s*$"
+    r"|\b(?:it'?s|it\s+is)\s+(?:actually\s+)?$",
+    re.I,
+)
+_CONTACT_JOIN = re.compile(r"^[\s,;]*(?:,|not|or|instead\s+of|rather\s+than)?[\s,;]*$", re.I)
+
+
+def _mask_contact(said: str, contact: Sequence[Span]) -> str:
+    """`said` with contact details, their lead-ins and what joins two of them as spaces."""
+    masked = said
+    previous_end: int | None = None
+    for s, e in sorted(contact):
+        start = s
+        if previous_end is not None and _CONTACT_JOIN.match(said[previous_end:s]):
+            start = previous_end
+        else:
+            lead = _CONTACT_LEAD.search(said, max(0, s - 60), s)
+            if lead:
+                start = lead.start()
+        masked = masked[:start] + " " * (e - start) + masked[e:]
+        previous_end = e
+    return masked
+
+
 def _parts(text: str, gap: re.Pattern[str], start: int, end: int) -> list[Span]:
     spans: list[Span] = []
     at = start
@@ -230,9 +260,7 @@ def answer_text(
     usually the answer); later sentences go as soon as they state another fact. When every sentence went,
     clauses get the same test, and when nothing is left the whole message is the answer.
     """
-    masked = said
-    for s, e in contact:
-        masked = masked[:s] + " " * (e - s) + masked[e:]
+    masked = _mask_contact(said, contact)
     taken = _Used(len(masked), used)
     sentences = [
         span

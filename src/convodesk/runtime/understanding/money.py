@@ -169,6 +169,34 @@ def find_money(text: str, *, bare: bool = False) -> list[MoneySpan]:
     return spans
 
 
+# "No budget yet", "nothing set aside", "we haven't allocated anything": an amount of zero, not
+# a question to ask again. "No budget limit" and "no money worries" say the opposite.
+_NO_AMOUNT = AnyCase(
+    r"\b(?:no|zero|nil)\s+(?:(?:set|real|formal|dedicated|allocated|approved|specific|fixed)\s+)?"
+    r"(?:budget|funds|funding|money)\b(?!\s+(?:limits?|caps?|constraints?|issues?|problems?|"
+    r"concerns?|worries)\b)"
+    r"|\bnothing\s+(?:(?:is|has\s+been)\s+)?(?:set\s+aside|allocated|budgeted|earmarked|approved)\b"
+    r"|\b(?:haven'?t|have\s+not|hasn'?t|has\s+not|not)\s+(?:yet\s+)?(?:set\s+(?:a\s+|any\s+)?"
+    r"(?:budget\s+)?aside|allocated|budgeted|earmarked)\b",
+    needs=Keywords(
+        ["budget", "funds", "funding", "money", "aside", "allocated", "earmarked", "approved"]
+    ),
+)
+# A bare "no" to a budget question ("Not yet.", "Nope, nothing yet"): asked, it says none.
+_NO_AMOUNT_BARE = AnyCase(
+    r"^\W*(?:no|nope|nah|none|nothing|zero|not\s+yet|not\s+really|none\s+yet|nothing\s+yet)"
+    r"(?:[\s,.!-]+(?:not\s+yet|yet|so\s+far|for\s+now|at\s+the\s+moment|right\s+now|currently|"
+    r"sorry|unfortunately|i'?m\s+afraid))*\W*$"
+)
+
+
+def no_amount(text: str, *, asked: bool) -> tuple[int, int] | None:
+    """Where `text` says there is no amount ("no budget yet"), or None. A bare "no" counts only
+    as the answer to the question asked."""
+    match = _NO_AMOUNT.search(text) or (_NO_AMOUNT_BARE.match(text) if asked else None)
+    return (match.start(), match.end()) if match else None
+
+
 _ANNUAL = AnyCase(r"\b(?:annual(?:ly)?|yearly|per year|a year|per annum|each year|p\.?a\.?)\b")
 _MONTHLY = AnyCase(r"\b(?:monthly|per month|a month|each month)\b")
 _PER = {"year": 1, "month": 12}

@@ -5,7 +5,8 @@ Returns spans, not just values, so callers can look at the words around a number
 
 Vague quantities are read as their usual midpoint and marked "approx": "a couple" is 2, "a few"
 3 and "several" 5, so "a few thousand" is 3,000 and "several hundred" 500. "1.000" with dots every
-three digits is European grouping (1,000), and "300ish" is about 300.
+three digits is European grouping (1,000), and "300ish" is about 300. "-5" is minus five, so
+that no count or budget reads it as five.
 """
 
 from __future__ import annotations
@@ -206,6 +207,20 @@ def _digit_value(match: re.Match[str]) -> float:
     return value * SUFFIX.get(suffix, 1)
 
 
+_MINUS = "-\u2212"  # hyphen-minus, and the minus sign
+
+
+def _negative(text: str, start: int) -> bool:
+    """'-5' is minus five, not five: a sign right before the digits, after a space or nothing,
+    and not after another number ("5 -10" is a range typed loosely)."""
+    if start == 0 or text[start - 1] not in _MINUS:
+        return False
+    before = text[: start - 1].rstrip()
+    return (start == 1 or text[start - 2].isspace() or text[start - 2] in "(:=") and not (
+        before[-1:].isdigit()
+    )
+
+
 def _raw_numbers(text: str) -> list[NumberSpan]:
     spans: list[NumberSpan] = []
     blocked = _blocked(text) if has_digit(text) else []  # only digits can be blocked
@@ -224,8 +239,11 @@ def _raw_numbers(text: str) -> list[NumberSpan]:
         ):
             continue  # "by 2027" is a date, not a count
         kind = "approx" if match.group("ish") else "exact"
-        raw = text[match.start() : match.end()]  # the buyer's own case (see AnyCase)
-        spans.append(NumberSpan(match.start(), match.end(), value, raw, kind))
+        start = match.start()
+        if _negative(text, start):
+            start, value = start - 1, -value
+        raw = text[start : match.end()]  # the buyer's own case (see AnyCase)
+        spans.append(NumberSpan(start, match.end(), value, raw, kind))
     for match in _WORDS.finditer(text):
         raw = text[match.start() : match.end()]  # the buyer's own case (see AnyCase)
         if all(t in _VAGUE_ONLY for t in _WORD_GAP.split(raw.lower()) if t):

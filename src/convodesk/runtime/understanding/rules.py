@@ -4,7 +4,9 @@ The slot the bot just asked for takes a bare answer ("500", "next month", "Sales
 other slot fills only on unambiguous evidence (an email address, an enum synonym, a number next
 to one of the slot's cue words, a deadline phrase), because a wrong volunteered value is worse
 than a question. A number belongs to the cue word nearest to it ("200 people across 3 sites" is
-200 people), so one slot never takes the number another slot's cue is about.
+200 people), so one slot never takes the number another slot's cue is about. A non-answer
+("not sure yet", "it depends") declines the slot asked for instead of filling it, and an
+answer naming the buying committee volunteers no other fact ("the CTO, and finance").
 """
 
 from __future__ import annotations
@@ -23,9 +25,9 @@ from .base import Analysis, Extraction
 from .choices import PhraseTable, clean_text, enum_table, is_trivial, parse_bool, parse_list
 from .contact import find_emails, find_phones
 from .freetext import answer_text
-from .guard import screen
+from .guard import MARKUP_TAG, screen
 from .keywords import Keywords
-from .money import MoneySpan, find_money, per_period, period_after, wanted_period
+from .money import MoneySpan, find_money, no_amount, per_period, period_after, wanted_period
 from .numbers import find_numbers
 from .signals import is_correction, is_refusal, is_unknown, split_questions, wants_human
 from .timeline import find_timeline
@@ -35,9 +37,12 @@ CUE_WINDOW = 4  # a cue counts within this many words of a number (at most 3 wor
 _CUE_REACH = 120  # characters: farther than any number a cue can own (3 words, a long number)
 _NEGATED = AnyCase(r"\b(?:not|no longer|instead of|rather than|was)\s+(?:\S+\s+)?$")
 _CLAUSE_END = AnyCase(
-    r"[.;!?]|,\s|\s(?:but|because|since|so|which|although|though|at|for|and we|and i|and it'?s|"
+    r"[.;!?]|,\s|\s(?:but|because|since|so|which|although|though|at|for|and we|and i|"
     r"and that'?s|and they|today|right now|at the moment|these days)\s"
 )
+# "and it's urgent" ends a clause; "and IT's lead" names the IT team: only the pronoun, in its
+# own case, ends one.
+_IT_CLAUSE = re.compile(r"\s[Aa]nd (?:it|It)'?s\s")
 _TOKEN = re.compile(r"[\w'+]+")
 _SENTENCE_END = re.compile(r"[.!?;](?:\s|$)")
 # "my CFO" is a colleague: a cued enum (seniority) describes the buyer, not the people they name.
@@ -92,6 +97,72 @@ _NOT_A_NOUN = frozenset(
     ]
 )
 _NUMERIC = ("integer", "number", "money")
+
+
+# A word naming a function inside a company: "finance team", "head of finance", "IT lead".
+_ROLE_AFTER = AnyCase(
+    r"^[\s-]*(?:team|teams|department|dept|function|lead|leads|director|directors|manager|"
+    r"managers|head|heads|vp|officer|controller|analysts?|committee|colleagues?|ops|approvers?|"
+    r"sign-?off|people|folks|guys)\b"
+)
+_ROLE_BEFORE = AnyCase(
+    r"\b(?:head|heads|vp|vice\s+president|director|directors|chief|svp|evp|manager|managers|"
+    r"officer)\s+(?:of|for)\s+(?:the\s+|our\s+)?$"
+)
+_ITEM_BEFORE = AnyCase(
+    r"(?:^|[,;/&+.!?:]|\band\b|\bor\b|\bplus\b)\s*(?:(?:the|our|my|their|a|an|also|maybe|"
+    r"probably|likely|possibly|perhaps|someone\s+(?:from|in)|somebody\s+(?:from|in)|people\s+from|"
+    r"folks\s+from|(?:a|one)\s+person\s+from)\s+)*$"
+)
+_ITEM_AFTER = AnyCase(
+    r"^\s*(?:$|[,;/&+.!?)]|\band\b|\bor\b|\bplus\b|\btoo\b|\bas\s+well\b|\bmaybe\b)"
+)
+
+
+def _in_role(text: str, start: int, end: int) -> bool:
+    return bool(
+        _ROLE_AFTER.match(text[end : end + 24])
+        or _ROLE_BEFORE.search(text[max(0, start - 40) : start])
+    )
+
+
+def _list_item(text: str, start: int, end: int) -> bool:
+    """The phrase is a whole item of a list ("the CTO, head of IT, and finance")."""
+    return bool(
+        _ITEM_BEFORE.search(text[max(0, start - 40) : start]) and _ITEM_AFTER.match(text[end:])
+    )
+
+
+def _clause_end(text: str) -> int:
+    """Where the clause `text` opens with ends (its length when it runs to the end)."""
+    ends = [m.start() for m in (_CLAUSE_END.search(text), _IT_CLAUSE.search(text)) if m]
+    return min(ends, default=len(text))
+
+
+_CLAUSE = re.compile(r"[^,;:.!?]+|[,;:.!?]+")
+_BUT = re.compile(r"\s+(?:but|though|although)\s+", re.I)
+
+
+def _without_unknowns(text: str) -> str:
+    """`text` with every clause that says the buyer does not know blanked (offsets kept)."""
+    parts = []
+    for clause in _CLAUSE.findall(text):
+        pieces = _BUT.split(clause)
+        if len(pieces) > 1:  # "hard to say but likely the CFO"
+            kept = [" " * len(p) if is_unknown(p) else p for p in pieces]
+            joiners = _BUT.findall(clause)
+            clause = kept[0] + "".join(j + k for j, k in zip(joiners, kept[1:], strict=True))
+        elif is_unknown(clause):
+            clause = " " * len(clause)
+        parts.append(clause)
+    return "".join(parts)
+
+
+def _unmarked(text: str) -> str:
+    """Text without stray markup ("</user>", "<|im_start|>"): tags are nobody's answer."""
+    if "<" not in text and "[" not in text:
+        return text
+    return clean_text(MARKUP_TAG.sub(" ", text))
 
 
 @lru_cache(maxsize=1024)
@@ -176,7 +247,10 @@ class RuleUnderstander:
             correction=correction,
             flags=screened.flags,
         )
-        extractor = _Extractor(said, screened.text, reference_date, self._table, flow, correction)
+        listing = any(flow.slots[n].type == "list" for n in expecting if n in flow.slots)
+        extractor = _Extractor(
+            said, screened.text, reference_date, self._table, flow, correction, listing
+        )
         answers: dict[str, Extraction | None] = {}
         free_text = []
         for name in expecting:
@@ -205,7 +279,12 @@ class RuleUnderstander:
             if found is not None:
                 analysis.extractions.append(found)
             elif said and (
-                is_refusal(said) or (is_unknown(said) and slot.type not in ("timeline", "boolean"))
+                is_refusal(said)
+                # "Not sure yet", "hard to say", "it depends": a non-answer, not a value (a
+                # timeline of "none" says there is none); asking again would not help.
+                or (is_unknown(said) and slot.type != "boolean")
+                # "No budget yet" where the slot cannot hold zero: understood, not re-asked.
+                or (slot.type == "money" and no_amount(said, asked=True) is not None)
             ):
                 analysis.declined.append(name)
         analysis.extractions.extend(volunteered)
@@ -227,8 +306,10 @@ class _Extractor:
         table: Callable[[Slot], PhraseTable],
         flow: Flow,
         correcting: bool,
+        listing: bool = False,
     ) -> None:
         self.table = table
+        self.listing = listing  # a list slot was asked: its items are people, not facts
         self.said = said
         self.full = full
         self.reference = reference
@@ -338,7 +419,10 @@ class _Extractor:
         candidates = [
             i
             for i, q in enumerate(self.quantities)
-            if q.money is None and self._free(q.start, q.end) and self._in_range(slot, q.value)
+            if q.money is None
+            and q.value >= 0  # "-5" is no headcount
+            and self._free(q.start, q.end)
+            and self._in_range(slot, q.value)
         ]
         mine = [(self.owners[i].distance, i) for i in candidates if self._mine(name, i)]
         pick: int | None = None
@@ -368,7 +452,7 @@ class _Extractor:
                 continue
             stated = q.money.period if q.money else period_after(self.masked, q.end)
             amount = per_period(q.value, stated, wanted)
-            if self._in_range(slot, amount):
+            if amount >= 0 and self._in_range(slot, amount):
                 options[i] = (stated, amount)
         # By the cue: nearer first, and an amount with a currency before a bare number.
         mine = [
@@ -385,7 +469,7 @@ class _Extractor:
             bare = [i for i in unowned if self.quantities[i].money is None and options[i][1] >= 100]
             pick = (marked or bare or [None])[0]
         if pick is None:
-            return None
+            return self._no_amount(name, slot, asked)
         q = self.quantities[pick]
         stated, amount = options[pick]
         self._claim(q.start, q.end)
@@ -393,6 +477,19 @@ class _Extractor:
         if amount != q.value:
             raw += f" (= {amount:,.0f} per {wanted})"
         return Extraction(name, amount, raw, spans=self._spans(pick))
+
+    def _no_amount(self, name: str, slot: Slot, asked: bool) -> Extraction | None:
+        """ "No budget yet" is a budget of zero (when the slot allows it); unasked, only in words
+        that carry the slot's own cue ("nothing set aside")."""
+        span = no_amount(self.masked, asked=asked)
+        if span is None or not self._free(*span) or not self._in_range(slot, 0):
+            return None
+        cues = _cue_regex(tuple(slot.cues))
+        if not asked and (cues is None or not cues.search(self.masked[span[0] : span[1]])):
+            return None
+        self._claim(*span)
+        raw = self.masked[span[0] : span[1]].strip()
+        return Extraction(name, 0.0, raw, spans=[span])
 
     # -- everything else --------------------------------------------------------------------
 
@@ -425,11 +522,17 @@ class _Extractor:
     def free_answer(self, name: str, slot: Slot, used: list[tuple[int, int]]) -> Extraction | None:
         """A text or list answer: the buyer's words minus what other slots used (see freetext)."""
         if slot.type == "list":
-            if is_refusal(self.said) or is_unknown(self.said):
+            if is_refusal(self.said):
                 return None
-            items = parse_list(answer_text(self.said, used, contact=self.contact, content=False))
+            # "Not sure yet, probably our CFO": the non-answer goes, the names stay.
+            said = _without_unknowns(self.said) if is_unknown(self.said) else self.said
+            if not said.strip():
+                return None
+            items = parse_list(
+                _unmarked(answer_text(said, used, contact=self.contact, content=False))
+            )
             return Extraction(name, items, self.said) if items else None
-        text = answer_text(self.said, used, slot.cues, self.contact)
+        text = _unmarked(answer_text(self.said, used, slot.cues, self.contact))
         if (
             not text
             or is_trivial(text)
@@ -459,17 +562,19 @@ class _Extractor:
             return self._money(name, slot, asked=False) if slot.cues else None
         if kind == "enum":
             cues = _cue_regex(tuple(slot.cues))
-            near = (
-                (
-                    lambda start, end: (
-                        _near_cue(self.said, start, end, cues)
-                        and not _POSSESSIVE.search(self.said[max(0, start - 12) : start])
-                    )
+            said = self.said
+
+            def keep(start: int, end: int) -> bool:
+                # "head of finance", "the finance team": a department, not the industry; and in
+                # an answer naming the committee ("the CTO, and finance") an item is a person.
+                if _in_role(said, start, end) or (self.listing and _list_item(said, start, end)):
+                    return False
+                return cues is None or (
+                    _near_cue(said, start, end, cues)
+                    and not _POSSESSIVE.search(said[max(0, start - 12) : start])
                 )
-                if cues
-                else None
-            )
-            found = self.table(slot).find(self.said, prefer_last=self.correcting, keep=near)
+
+            found = self.table(slot).find(said, prefer_last=self.correcting, keep=keep)
             if found is None:
                 return None
             return Extraction(name, found[0], found[0], confidence=0.9, spans=found[1])
@@ -492,11 +597,11 @@ class _Extractor:
             if match is None:
                 return None
             rest = self.said[match.end() :]
-            stop = _CLAUSE_END.search(rest)
-            phrase = clean_text(rest[: stop.start()] if stop else rest)
+            stop = _clause_end(rest)
+            phrase = _unmarked(clean_text(rest[:stop]))
             if not phrase or is_trivial(phrase):
                 return None
-            spans = [(match.start(), match.end() + (stop.start() if stop else len(rest)))]
+            spans = [(match.start(), match.end() + stop)]
             if kind == "list":
                 items = parse_list(phrase)
                 if not items:

@@ -34,17 +34,30 @@ _HUMAN = AnyCase(
 )
 _CORRECTION = AnyCase(
     r"\b(?:actually|correction|sorry,? i meant|i meant|i mean|wait|make that|scratch that|"
-    r"to correct|my mistake|oops|let me correct|not \S+ but)\b"
+    r"to correct|my mistake|oops|let me correct|not \S+ but|typo|wrong (?:one|address|email|"
+    r"number)|the right (?:one|address|email|number) is|the correct (?:one|address|email|number) is)\b"
 )
 _REFUSAL = AnyCase(
     r"\b(?:rather not|prefer not|i'?d prefer not|no comment|confidential|not sharing|won'?t share|"
     r"can'?t (?:disclose|share|say)|cannot (?:disclose|share|say)|none of your business|"
     r"not at liberty|don'?t want to (?:say|share|disclose)|not (?:ready|comfortable|willing) (?:to )?(?:say|share|discuss|sharing)|"
     r"not going to (?:say|share)|let'?s not (?:talk|discuss)|skip (?:that|this|it)|^pass\b|"
-    r"not something i can share|(?:that'?s|it'?s|that is|it is|keep (?:that|it)) private|i'?ll pass|i pass|pass on (?:that|this)|^\W*(?:skip|pass|next)\W*(?:please)?\W*$|(?:let'?s|can we|i'?d like to|please) skip|next question)\b"
+    r"not something i can share|(?:that'?s|it'?s|that is|it is|keep (?:that|it)) private|i'?ll pass|i pass|pass on (?:that|this)|^\W*(?:skip|pass|next)\W*(?:please)?\W*$|(?:let'?s|can we|i'?d like to|please) skip|next question|"
+    # "No thanks" to "What's your email?": a contact detail refused.
+    r"^\W*no,?\s+thanks?(?:\s+you)?|^\W*no\s+thank\s+you|not giving|won'?t give|"
+    r"(?:don'?t|do not) want to give|rather not give|no need for my)\b"
 )
+# Non-answers: the buyer does not know or will not commit ("it depends", "still working that
+# out"). They leave a slot empty, never fill it with "none".
 _UNKNOWN = AnyCase(
-    r"\b(?:don'?t know|no idea|not sure|unsure|no clue|can'?t say|hard to say|tbd)\b"
+    r"\b(?:don'?t know|do not know|no idea|not sure|unsure|no clue|can'?t say|cannot say|"
+    r"hard to say|difficult to say|tough to say|too (?:early|soon) to (?:say|tell)|it depends|"
+    r"depends on|depending on|still (?:working|figuring) (?:that|it|this) out|still deciding|"
+    r"(?:haven'?t|have not|not yet) decided|not decided|undecided|up in the air|"
+    r"remains to be seen|to be (?:determined|decided|confirmed)|tbd|tbc|who knows|"
+    r"(?:i'?d|i would|i'?ll|i will|we'?d|we'?ll) (?:have|need) to (?:check|find out|ask around)|"
+    r"still being (?:decided|discussed|worked out|figured out)|(?:not|isn'?t|is not) my call|"
+    r"above my pay ?grade|we'?ll see|we will see|depends (?:on )?who|whoever)\b"
 )
 
 

@@ -1,7 +1,9 @@
 """Decision timelines into buckets: this_quarter, next_quarter, this_year, next_year, none.
 
 Relative phrases ("by March", "in 3 months") are resolved against the session's reference date,
-which the engine stores when the session starts; the clock is never read here.
+which the engine stores when the session starts; the clock is never read here. So are "not
+this year" (next year) and a bare year ("2027"); a date already past ("yesterday", "Q4 2025")
+names no bucket, and a non-answer ("not sure yet", "TBD") is not "none".
 """
 
 from __future__ import annotations
@@ -38,23 +40,26 @@ MONTHS = {
     for name in names
 }
 _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
-# "No timeline": the loose list also takes vaguer answers, given only when the bot asked.
+# "No timeline": the loose list also takes vaguer answers, given only when the bot asked. A
+# non-answer ("not sure yet", "TBD", "hard to say") is not among them: the buyer has not said
+# there is no timeline, only that they will not say (signals.is_unknown), so nothing is filled.
 _NONE = AnyCase(
     r"\b(no rush|no hurry|no timeline|no set timeline|no real timeline|no deadline|no pressure|"
     r"not in (?:a|any) (?:hurry|rush)|in no (?:hurry|rush)|nothing urgent|"
     r"not (?:a priority|urgent|any time soon|anytime soon))\b"
 )
 _NONE_LOOSE = AnyCase(
-    r"\b(no plans?|not sure yet|no idea yet|don'?t know yet|undecided|"
-    r"just (?:looking|browsing|exploring|researching)|someday|eventually|tbd)\b"
+    r"\b(no plans?|just (?:looking|browsing|exploring|researching)|someday|eventually)\b"
 )
 _URGENT = AnyCase(
     r"\b(asap|as soon as possible|right away|immediately|urgent(?:ly)?|end of (?:the|this) month|"
-    r"in the next few weeks|next few weeks|within weeks|in a few weeks|couple of weeks)\b"
+    r"in the next few weeks|next few weeks|within weeks|in a few weeks|couple of weeks|"
+    r"(?:needed|need|wanted|want) (?:it|this|one|something|that) yesterday)\b"
 )
 # Days and weeks name a deadline only after words that make them one ("in place this week",
-# "by tomorrow"): "We use Excel today" says nothing about when they will buy.
-_SOON = AnyCase(r"\b(this week|next week|this month|today|tomorrow|yesterday)\b")
+# "by tomorrow"): "We use Excel today" says nothing about when they will buy. "Yesterday" is
+# past, no purchase date ("we needed it yesterday" is urgency, above).
+_SOON = AnyCase(r"\b(this week|next week|this month|today|tomorrow)\b")
 _DEADLINE_BEFORE = AnyCase(
     r"\b(?:by|before|until|till|within|from|starting|start|in place|live|launch|decide|decision|"
     r"sign|buy|purchase|implement|switch|deadline|go-live|need(?:ed|s)?|want(?:ed|s)?|hoping|hope|"
@@ -75,6 +80,15 @@ _THIS_YEAR = AnyCase(
 _THIS_YEAR_LOOSE = AnyCase(r"\b(this year|this fiscal year|this fy|h2|second half)\b")
 _NEXT_YEAR = AnyCase(r"\b(next year|next fiscal year|following year|in a year|a year from now)\b")
 _YEAR = AnyCase(r"\b(?:in|by|during|for)\s+(20\d\d)\b")
+# Asked when, a year alone ("2027", "FY2027, probably") names that year.
+_BARE_YEAR = AnyCase(
+    r"(?<![\w$€£.,-])(?:fy\s?)?(20\d\d)(?![\w%-]|[.,]\d|\s*(?:people|employees|staff|users|seats)\b)"
+)
+# "Not this year": later than this year, so next year (the last bucket) whatever the date.
+_NOT_THIS_YEAR = AnyCase(
+    r"\bnot\s+(?:(?:until|before|till|in|within|during)\s+)?(?:this|the\s+current)\s+"
+    r"(?:calendar\s+|fiscal\s+)?year\b"
+)
 _MONTH = AnyCase(
     rf"\b(?:by|in|before|until|around|end of|early|mid|late)\s+({_MONTH_NAMES})\b\.?(?:\s+(20\d\d)\b)?"
 )
@@ -114,6 +128,16 @@ _ORDINAL = {
 
 def _quarter_index(day: date) -> int:
     return day.year * 4 + (day.month - 1) // 3
+
+
+def _ahead(target: date, reference: date) -> str | None:
+    """The bucket of a target date, or None when it lies in a quarter already over ("by March
+    2025", "Q4 2025" seen from 2026): a past date is no purchase timeline."""
+    return (
+        None
+        if _quarter_index(target) < _quarter_index(reference)
+        else bucket_for(target, reference)
+    )
 
 
 def bucket_for(target: date, reference: date) -> str:
@@ -216,7 +240,7 @@ _ANY_PHRASE = AnyCase(
         f"(?:{phrases.pattern})"
         for phrases in (
             _NONE, _NONE_LOOSE, _URGENT, _SOON, _THIS_Q, _NEXT_Q, _QUARTER, _ONE_MONTH, _WITHIN,
-            _MONTH, _NEXT_YEAR, _YEAR, _THIS_YEAR, _THIS_YEAR_LOOSE,
+            _MONTH, _NEXT_YEAR, _YEAR, _THIS_YEAR, _THIS_YEAR_LOOSE, _NOT_THIS_YEAR, _BARE_YEAR,
         )
     )
 )  # fmt: skip
@@ -228,6 +252,9 @@ def _builtin(text: str, reference: date, strict: bool) -> TimelineSpan | None:
     match = _first(_NONE, text) or (None if strict else _first(_NONE_LOOSE, text))
     if match:
         return _span("none", match)
+    match = _NOT_THIS_YEAR.search(text)
+    if match:
+        return _span("next_year", match)
     match = (
         _first(_URGENT, text)
         or (_after(_SOON, text, _DEADLINE_BEFORE) if strict else _first(_SOON, text))
@@ -245,7 +272,9 @@ def _builtin(text: str, reference: date, strict: bool) -> TimelineSpan | None:
         target = date(year, number * 3 - 2, 1)
         if not match.group(3) and _quarter_index(target) < _quarter_index(reference):
             target = date(year + 1, number * 3 - 2, 1)
-        return _span(bucket_for(target, reference), match)
+        bucket = _ahead(target, reference)
+        if bucket:
+            return _span(bucket, match)
     match = _first(_ONE_MONTH, text)
     if match:
         return _span(bucket_for(_add_months(reference, 1), reference), match)
@@ -265,11 +294,13 @@ def _builtin(text: str, reference: date, strict: bool) -> TimelineSpan | None:
         year = reference.year + (1 if month < reference.month else 0)
         if match.group(2):  # "by March 2027"
             year = int(match.group(2))
-        return _span(bucket_for(date(year, month, 1), reference), match)
+        bucket = _ahead(date(year, month, 1), reference)
+        if bucket:
+            return _span(bucket, match)
     match = _first(_NEXT_YEAR, text)
     if match:
         return _span("next_year", match)
-    match = _first(_YEAR, text)
+    match = _first(_YEAR, text) or (None if strict else _first(_BARE_YEAR, text))
     if match:
         year = int(match.group(1))
         if year > reference.year:  # "in 2027" means some time that year, not its first day
