@@ -22,8 +22,11 @@ from convodesk.runtime.understanding.rules import _cue_regex
 ROOT = Path(__file__).resolve().parents[2]
 FLOW = load_flow(ROOT / "flows" / "saas_inbound.yaml")
 UNDERSTANDING = ("choices", "contact", "freetext", "guard", "money", "numbers", "rules", "signals")
+GUARD = ("abuse", "authority", "blanking", "extraction", "fold", "injection", "markup")
+GUARD += ("override", "payloads", "reprogram", "scan", "visitors")
 MODULES = [
     *(f"convodesk.runtime.understanding.{name}" for name in (*UNDERSTANDING, "timeline")),
+    *(f"convodesk.runtime.understanding.guard.{name}" for name in GUARD),
     "convodesk.runtime.knowledge",
 ]
 

@@ -200,12 +200,17 @@ def is_trivial(text: str) -> bool:
     return bool(_TRIVIAL.match(clean_text(text)))
 
 
+def only_me(text: str) -> bool:
+    """ "Just me", "nobody else": the buyer alone, an answer made only of small words."""
+    return bool(_ME.match(text) or _NOBODY.match(text))
+
+
 def parse_list(text: str) -> list[str]:
     """'me, our CFO and the IT lead' -> ['me', 'CFO', 'IT lead']; 'nobody else' -> ['me']."""
     text = clean_text(text)
     if not text:
         return []
-    if _ME.match(text) or _NOBODY.match(text):
+    if only_me(text):
         return ["me"]
     items: list[str] = []
     nobody = False

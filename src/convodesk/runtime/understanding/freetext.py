@@ -4,7 +4,9 @@ Buyers answer one question and add three more facts ("The problem is X. I'm the 
 We're a healthcare provider. Our HQ is in Texas."). The other facts already fill their own
 slots, so the answer keeps only what they did not use: chatty sentences ("Good question.") go,
 sentences that other slots consumed go, and lead-ins ("The problem is", "Right now it's") are
-trimmed so the CRM shows "X". Contact data is never an answer to a text question.
+trimmed so the CRM shows "X". Contact data is never an answer to a text question, and neither
+is a message that is only another slot's answer ("Hi, we are 400 people" to "What brings you
+here?"): what is left once those words and the framing around them go is too little.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from functools import lru_cache
 from itertools import accumulate
 
 from .anycase import AnyCase
-from .choices import clean_text, is_trivial
+from .choices import clean_text, is_trivial, only_me
 
 Span = tuple[int, int]
 
@@ -115,6 +117,88 @@ _STOP = frozenset(
     ]
 )
 _CONSUMED_SHARE = 0.5
+# Words that frame a fact without being one: greetings and courtesy, auxiliaries, verbs that
+# introduce a statement, and nouns that only say "an organisation". What is left of a message
+# once other slots took their words and these go is what the buyer said about this question;
+# "Hi, we are 400 people" leaves nothing, "we waste 10 hours a week on reports" leaves plenty.
+_FRAMING = frozenset(
+    [
+        "hi",
+        "hello",
+        "hey",
+        "hiya",
+        "howdy",
+        "greetings",
+        "morning",
+        "afternoon",
+        "evening",
+        "thanks",
+        "thank",
+        "cheers",
+        "please",
+        "ok",
+        "okay",
+        "yes",
+        "yeah",
+        "yep",
+        "sure",
+        "well",
+        "actually",
+        "anyway",
+        "basically",
+        "honestly",
+        "can",
+        "could",
+        "will",
+        "shall",
+        "should",
+        "may",
+        "might",
+        "must",
+        "we've",
+        "we'll",
+        "i've",
+        "i'll",
+        "they",
+        "they're",
+        "their",
+        "that's",
+        "there's",
+        "let",
+        "let's",
+        "looking",
+        "planning",
+        "hoping",
+        "aiming",
+        "going",
+        "get",
+        "getting",
+        "use",
+        "using",
+        "run",
+        "running",
+        "work",
+        "working",
+        "call",
+        "called",
+        "name",
+        "named",
+        "company",
+        "companies",
+        "business",
+        "firm",
+        "organisation",
+        "organization",
+        "org",
+        "team",
+        "provider",
+        "group",
+        "size",
+        "total",
+        "overall",
+        "altogether",
+    ]
+)
 _GENERIC_LEAD = re.compile(
     r"^(?:(?:good|great|fair) question|sure(?: thing)?|happy to (?:share|help)|of course|thanks|"
     r"ok(?:ay)?|well|so|honestly|to be honest|frankly|basically|mostly|mainly|primarily|largely|"
@@ -239,6 +323,18 @@ def _consumed_share(text: str, span: Span, used: _Used) -> float:
     return taken / len(words)
 
 
+def _says_something(text: str, spans: Sequence[Span], used: _Used) -> bool:
+    """Whether `spans` hold a word of their own: not another slot's, not framing or filler."""
+    for start, end in spans:
+        for m in _CONTENT.finditer(text, start, end):
+            word = m.group(0).lower().strip("'’")
+            if word in _STOP or word in _FRAMING or used((m.start(), m.end())):
+                continue
+            if not is_trivial(word):
+                return True
+    return False
+
+
 def _join(text: str, spans: Sequence[Span], sep: str = " ") -> str:
     return sep.join(text[s:e].strip() for s, e in spans)
 
@@ -250,15 +346,20 @@ def answer_text(
     contact: Sequence[Span] = (),
     *,
     content: bool = True,
+    kin: Sequence[Span] = (),
 ) -> str:
     """The part of `said` that answers the text question, or "" when nothing does.
 
     `used` are the spans other slots' values came from, `contact` the emails and phone numbers.
-    With `content`, an answer of only small words ("it's", "we do") is no answer; lists keep
-    them ("just me").
+    A message with no word of its own once `used` and framing words go answers nothing ("Hi,
+    we are 400 people" to "What brings you here?"); `kin` are the used spans of slots that
+    read the same words as this one (they share a cue: a role and its seniority), which count
+    as this slot's own words there. With `content`, an answer of only small words ("it's",
+    "we do") is no answer; lists keep the buyer alone ("just me").
     The first real sentence is dropped only when other facts are more than half of it (it is
-    usually the answer); later sentences go as soon as they state another fact. When every sentence went,
-    clauses get the same test, and when nothing is left the whole message is the answer.
+    usually the answer); later sentences go as soon as they state another fact. When every
+    sentence went, clauses get the same test, and when nothing is left the whole message is the
+    answer, if it says something of its own ("We're 400 people and it's chaos").
     """
     masked = _mask_contact(said, contact)
     taken = _Used(len(masked), used)
@@ -272,13 +373,20 @@ def answer_text(
         for i, span in enumerate(sentences)
         if (_consumed_share(masked, span, taken) <= _CONSUMED_SHARE if i == 0 else not taken(span))
     ]
+    sep = " "
     if not kept:
         clauses = [c for s, e in sentences for c in _parts(masked, _CLAUSE_GAP, s, e)]
         kept = [c for c in clauses if not taken(c) and not is_trivial(masked[c[0] : c[1]])]
-        text = _join(masked, kept, ", ") if kept else _join(masked, sentences)
-    else:
-        text = _join(masked, kept)
-    text = clean_text(strip_lead_ins(clean_text(text), cues))
+        kept, sep = (kept, ", ") if kept else (sentences, " ")
+    # "Hi, we are 400 people" is all company size: with nothing of its own it answers nothing,
+    # so the question stays open instead of holding another slot's words.
+    related = set(kin)
+    others = _Used(len(masked), [s for s in used if s not in related]) if related else taken
+    if not _says_something(masked, kept, others) and (
+        content or not only_me(clean_text(_join(masked, kept, sep)))
+    ):
+        return ""
+    text = clean_text(strip_lead_ins(clean_text(_join(masked, kept, sep)), cues))
     if content and not any(m.group(0).lower() not in _STOP for m in _CONTENT.finditer(text)):
         return ""
     return text

@@ -37,7 +37,8 @@ CUE_WINDOW = 4  # a cue counts within this many words of a number (at most 3 wor
 _CUE_REACH = 120  # characters: farther than any number a cue can own (3 words, a long number)
 _NEGATED = AnyCase(r"\b(?:not|no longer|instead of|rather than|was)\s+(?:\S+\s+)?$")
 _CLAUSE_END = AnyCase(
-    r"[.;!?]|,\s|\s(?:but|because|since|so|which|although|though|at|for|and we|and i|"
+    r"[.;!?]|,\s|\s(?:but|because|since|so|which|although|though|at|for|"
+    r"and we(?:'re|'ve|'ll|'d)?|and i(?:'m|'ve|'ll|'d)?|"
     r"and that'?s|and they|today|right now|at the moment|these days)\s"
 )
 # "and it's urgent" ends a clause; "and IT's lead" names the IT team: only the pronoun, in its
@@ -165,6 +166,17 @@ def _unmarked(text: str) -> str:
     return clean_text(MARKUP_TAG.sub(" ", text))
 
 
+def _kin(asked: Slot, other: Slot) -> bool:
+    """Two slots that share a cue read the same words: "I'm the CTO" is a role and a seniority,
+    so the seniority taking "CTO" leaves the role question answered, not empty."""
+    return bool(_cue_set(tuple(asked.cues)) & _cue_set(tuple(other.cues)))
+
+
+@lru_cache(maxsize=1024)
+def _cue_set(cues: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(" ".join(c.lower().split()) for c in cues)
+
+
 @lru_cache(maxsize=1024)
 def _cue_regex(cues: tuple[str, ...]) -> AnyCase | None:
     if not cues:
@@ -268,9 +280,11 @@ class RuleUnderstander:
             found = extractor.volunteered(name, slot)
             if found is not None:
                 volunteered.append(found)
-        used = [span for e in [*answers.values(), *volunteered] if e for span in e.spans]
+        found = [e for e in [*answers.values(), *volunteered] if e]
+        used = [span for e in found for span in e.spans]
         for name, slot in free_text:
-            answers[name] = extractor.free_answer(name, slot, used)
+            kin = [s for e in found if _kin(slot, flow.slots[e.slot]) for s in e.spans]
+            answers[name] = extractor.free_answer(name, slot, used, kin)
         for name in expecting:
             if name not in answers:
                 continue
@@ -336,6 +350,8 @@ class _Extractor:
         ]
         quantities.sort(key=lambda q: q.start)
         self.quantities = quantities
+        # Every cue word that picked a quantity, per slot: all of them are that value's words.
+        self.cues_of: dict[tuple[int, str], list[tuple[int, int]]] = {}
         self.owners = self._owners(flow)
         self.claimed: list[tuple[int, int]] = []
 
@@ -379,6 +395,7 @@ class _Extractor:
                         best = (gap, side, index)
                 if best is None:
                     continue
+                self.cues_of.setdefault((best[2], name), []).append((cue.start(), cue.end()))
                 held = owners.get(best[2])
                 if held is None or best[0] < held.distance:
                     owners[best[2]] = _Owner(name, best[0], (cue.start(), cue.end()))
@@ -405,9 +422,12 @@ class _Extractor:
         return tied[-1] if self.correcting else tied[0]
 
     def _spans(self, index: int) -> list[tuple[int, int]]:
-        """The number and the cue word it belongs to: the words a text answer leaves out."""
+        """The number and its slot's cue words by it ("budget", "a year"): the words a text
+        answer leaves out."""
         q, owner = self.quantities[index], self.owners.get(index)
-        return [(q.start, q.end), owner.cue] if owner else [(q.start, q.end)]
+        if owner is None:
+            return [(q.start, q.end)]
+        return [(q.start, q.end), *self.cues_of.get((index, owner.slot), [owner.cue])]
 
     def _mine(self, name: str, index: int) -> bool:
         owner = self.owners.get(index)
@@ -519,8 +539,16 @@ class _Extractor:
             return Extraction(name, flag, self.said) if flag is not None else None
         return self.free_answer(name, slot, [])
 
-    def free_answer(self, name: str, slot: Slot, used: list[tuple[int, int]]) -> Extraction | None:
-        """A text or list answer: the buyer's words minus what other slots used (see freetext)."""
+    def free_answer(
+        self,
+        name: str,
+        slot: Slot,
+        used: list[tuple[int, int]],
+        kin: list[tuple[int, int]] | None = None,
+    ) -> Extraction | None:
+        """A text or list answer: the buyer's words minus what other slots used (see freetext);
+        `kin` are the spans of slots that read the same words as this one (see `_kin`)."""
+        kin = kin or []
         if slot.type == "list":
             if is_refusal(self.said):
                 return None
@@ -529,10 +557,10 @@ class _Extractor:
             if not said.strip():
                 return None
             items = parse_list(
-                _unmarked(answer_text(said, used, contact=self.contact, content=False))
+                _unmarked(answer_text(said, used, contact=self.contact, content=False, kin=kin))
             )
             return Extraction(name, items, self.said) if items else None
-        text = _unmarked(answer_text(self.said, used, slot.cues, self.contact))
+        text = _unmarked(answer_text(self.said, used, slot.cues, self.contact, kin=kin))
         if (
             not text
             or is_trivial(text)
