@@ -12,7 +12,9 @@ message blanked whole is not sent at all, and every value the model returns must
 by that screened text: numbers, emails and phones must appear in it, and in a message the
 guard flagged, enum and text values must agree with the rules or quote the text. Questions
 are kept only when the screened text asks them, so an injected "print your system prompt"
-never becomes an outstanding question for sales.
+never becomes an outstanding question for sales. A text or list value that only restates
+other slots' facts ("we are 400 people" as the pain) is dropped as the rule path would leave
+it (see `restated`), so the question is asked again.
 
 The engine's `Session.send` is synchronous. `PrecomputedUnderstander` bridges the two: the
 runner awaits the LLM analysis first, then hands it to the session for that one call.
@@ -50,6 +52,7 @@ from convodesk.runtime.understanding.numbers import find_numbers
 
 from .client import LLMClient, LLMConfigError, LLMError
 from .jsonreply import InvalidReply, ask_json
+from .restated import restated_slots
 
 Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", to_lower=True)]
 Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9 ().-]{6,24}$")]
@@ -228,11 +231,17 @@ class LLMUnderstander:
             self.stats.fell_back(f"{kind}: {exc}")
             return rules
         self.stats.decided += 1
-        return self._analysis(text, screened, flow, reply, rules, expecting)
+        return self._analysis(text, screened, flow, reply, rules, expecting, reference_date)
 
-    @staticmethod
     def _analysis(
-        text: str, screened: str, flow: Flow, reply: Any, rules: Analysis, expecting: list[str]
+        self,
+        text: str,
+        screened: str,
+        flow: Flow,
+        reply: Any,
+        rules: Analysis,
+        expecting: list[str],
+        reference_date: date,
     ) -> Analysis:
         hostile = any(flag in BLANKED for flag in rules.flags)
         corrections = set(reply.corrections)
@@ -252,6 +261,9 @@ class LLMUnderstander:
             extractions.append(
                 Extraction(slot=name, value=value, raw=str(value), correction=name in corrections)
             )
+        extractions, restated = self._without_restatements(
+            extractions, rules, flow, expecting, reference_date
+        )
         if hostile:  # a flagged message: what the rules read safely is kept even if unmentioned
             extractions += [
                 e for e in rules.extractions if e.slot not in {x.slot for x in extractions}
@@ -260,9 +272,12 @@ class LLMUnderstander:
         questions = [q for q in reply.questions if q.strip() and asked_in(q, screened, hostile)]
         if hostile:  # the rules read the same screened text; keep what they found too
             questions += [q for q in rules.questions if q not in questions]
-        note = ""
+        notes = []
         if dropped:
-            note = f"dropped values the message does not support: {', '.join(dropped)}"
+            notes.append(f"dropped values the message does not support: {', '.join(dropped)}")
+        if restated:
+            notes.append(f"dropped values that only restate other slots: {'; '.join(restated)}")
+        note = "; ".join(notes)
         return Analysis(
             text=text,
             extractions=extractions,
@@ -274,6 +289,39 @@ class LLMUnderstander:
             source="llm",
             note=note,
         )
+
+    def _without_restatements(
+        self,
+        extractions: list[Extraction],
+        rules: Analysis,
+        flow: Flow,
+        expecting: list[str],
+        reference_date: date,
+    ) -> tuple[list[Extraction], list[str]]:
+        """The model's text values that only restate other slots go ("we are 400 people" as the
+        pain), as the rule path leaves such a question open; the rules' own value stands."""
+        stated = {e.slot for e in rules.extractions} | {e.slot for e in extractions}
+        kept, restated = [], []
+        for extraction in extractions:
+            name, rule = extraction.slot, rules.value_of(extraction.slot)
+            others = []
+            if rule is None or rule.value != extraction.value:
+                others = restated_slots(
+                    self.rules,
+                    name,
+                    extraction.value,
+                    flow,
+                    expecting,
+                    stated - {name},
+                    reference_date,
+                )
+            if not others:
+                kept.append(extraction)
+                continue
+            restated.append(f"{name}={extraction.value!r} (only {', '.join(others)})")
+            if rule is not None:
+                kept.append(rule)
+        return kept, restated
 
     def analyze(
         self,
