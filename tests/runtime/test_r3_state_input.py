@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from convodesk.runtime import Engine, StateError, load_flow
-from convodesk.runtime.state import clean_text
+from convodesk.runtime.state import encodable
 
 FLOW = load_flow(Path(__file__).resolve().parents[2] / "flows" / "saas_inbound.yaml")
 
@@ -75,8 +75,8 @@ def test_a_lone_surrogate_in_context_is_replaced_everywhere_it_is_kept() -> None
     engine.dump(session)
 
 
-def test_clean_text_keeps_everything_that_is_not_a_lone_surrogate() -> None:
+def test_encodable_keeps_everything_that_is_not_a_lone_surrogate() -> None:
     text = "Zoë 🚀 日本 \u200b tab\there"
-    assert clean_text(text) is text
-    assert clean_text("\ud83d\ude80") == "🚀"  # a pair written as two code points is joined
-    assert clean_text("a\ud83db") == "a\ufffdb"
+    assert encodable(text) is text
+    assert encodable("\ud83d\ude80") == "🚀"  # a pair written as two code points is joined
+    assert encodable("a\ud83db") == "a\ufffdb"

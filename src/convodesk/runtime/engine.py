@@ -16,7 +16,7 @@ from .model import Flow
 from .scoring import CompiledFlow
 from .session import Session
 from .signing import SignatureError, seal, secret_key, unseal
-from .state import STATE_SCHEMA, FlowRef, SessionState, clean_text, clean_value, reference_day
+from .state import STATE_SCHEMA, FlowRef, SessionState, encodable, encodable_value, reference_day
 from .understanding import RuleUnderstander, Understander
 
 Clock = Callable[[], datetime]
@@ -48,6 +48,8 @@ class Engine:
         self.hash = content_hash(flow)
         self.ref = FlowRef(id=flow.flow, version=flow.version, hash=self.hash)
         self.compiled = CompiledFlow(flow)
+        self.kinds = {name: slot.type for name, slot in flow.slots.items()}
+        """Each slot's type, by name: how templates show its value."""
         self.knowledge = KnowledgeBase(flow)
         self.understander: Understander = understander or RuleUnderstander()
         self.actions: dict[str, ActionHandler] = dict(actions or {})
@@ -144,14 +146,14 @@ class Engine:
 
 def _plain_context(context: Mapping[str, Any]) -> dict[str, Any]:
     """Context must survive JSON: keep what serialises, stringify the rest, and make every
-    text encodable (a lone surrogate becomes U+FFFD, see `clean_text`)."""
+    text encodable (a lone surrogate becomes U+FFFD, see `encodable`)."""
     out: dict[str, Any] = {}
     for key, value in context.items():
         try:
             json.dumps(value)
         except (TypeError, ValueError):
             value = str(value)
-        out[clean_text(str(key))] = clean_value(value)
+        out[encodable(str(key))] = encodable_value(value)
     return out
 
 

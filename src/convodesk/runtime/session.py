@@ -25,7 +25,7 @@ from .state import (
     SessionState,
     SlotValue,
     Turn,
-    clean_text,
+    encodable,
 )
 from .templates import render
 from .understanding import Analysis, email_domain
@@ -62,7 +62,6 @@ class Session:
         self._scored: ScoreResult | None = None
         self._base: dict[str, Any] | None = None
         self._environment: dict[str, Any] | None = None
-        self._kinds = {name: slot.type for name, slot in self.flow.slots.items()}
         # True from the start of the opening until the disclosure has been said (see `_say`).
         self._disclosure_due = False
 
@@ -113,7 +112,7 @@ class Session:
         """Take one buyer message and return what the bot says back."""
         if self.state.done:
             return Turn(done=True, outcome=self.state.outcome, scores=self.scores())
-        text = clean_text(text if isinstance(text, str) else str(text))
+        text = encodable(text if isinstance(text, str) else str(text))
         limit = self.flow.bot.max_message_chars
         self.state.turn += 1
         self._forget()
@@ -275,7 +274,7 @@ class Session:
                 slot = self.flow.slots[remaining[0]]
                 template = slot.reask or self.flow.bot.reask
                 env = {**self._env(), "question": question}
-                self._say(render(template, env, self._kinds), "reask", asking=remaining)
+                self._say(render(template, env, self.engine.kinds), "reask", asking=remaining)
                 self._event("reask", ", ".join(remaining))
 
     # -- walking the graph ------------------------------------------------------------------
@@ -303,7 +302,7 @@ class Session:
         it stops there, having said each line once, and ends the conversation (`limit`).
         """
         walked: list[str] = []
-        for _ in range(len(self.flow.steps) + 1):  # a step more than there are: one repeats
+        while True:  # ends: a walk passes each step at most once
             index = self._index(self.state.step)
             if index is None:
                 self._finish("end")
@@ -370,8 +369,6 @@ class Session:
                     self._say(self._render(step.say), "close", step=step.id)
                 self._finish("route" if self.state.route else "end")
                 return
-        self._event("limit", f"more than {len(self.flow.steps)} steps in one turn")
-        self._finish("limit")
 
     def _ask(self, step: Step | None, slots: list[str], kind: str, *, again: bool = False) -> None:
         self._say(
@@ -406,7 +403,7 @@ class Session:
         self._event("route", decision.route, value=decision.reasons[0])
         route = self.flow.routes[decision.index] if decision.index is not None else None
         if route is not None and route.say:
-            self._say(render(route.say, env, self._kinds), "route")
+            self._say(render(route.say, env, self.engine.kinds), "route")
         self.state.next_action = NextAction(
             action=decision.action,
             owner=decision.owner,
@@ -573,13 +570,13 @@ class Session:
             # Said once, first: `{bot.disclosure}` is the disclosure only until it has been
             # said, so a second mention, or a re-asked greeting, does not say it again.
             if self._disclosure_due:
-                names["disclosure"] = render(bot.disclosure, env, self._kinds)
+                names["disclosure"] = render(bot.disclosure, env, self.engine.kinds)
             self._environment = env
         return self._environment
 
     def _render(self, text: str) -> str:
         """`text` with its placeholders filled (text without any needs no environment)."""
-        return render(text, self._env(), self._kinds) if "{" in text else render(text, {})
+        return render(text, self._env(), self.engine.kinds) if "{" in text else render(text, {})
 
     def _disclose(self, said: str = "") -> None:
         """Say the disclosure now unless `said` (the message about to be said) carries it."""

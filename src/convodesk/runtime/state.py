@@ -13,7 +13,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-def clean_text(text: str) -> str:
+def encodable(text: str) -> str:
     """`text` as UTF-8 can carry it: a lone surrogate ("\\ud800", from a broken JSON escape)
     becomes U+FFFD, a surrogate pair the character it stands for; all else is kept.
 
@@ -25,15 +25,16 @@ def clean_text(text: str) -> str:
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
-def clean_value(value: Any) -> Any:
-    """`clean_text` over every string inside a JSON-like value (keys too)."""
+def encodable_value(value: Any) -> Any:
+    """`encodable` over every string inside a JSON-like value (keys too)."""
     if isinstance(value, str):
-        return clean_text(value)
+        return encodable(value)
     if isinstance(value, list | tuple):
-        return [clean_value(item) for item in value]
+        return [encodable_value(item) for item in value]
     if isinstance(value, dict):
         return {
-            clean_value(k) if isinstance(k, str) else k: clean_value(v) for k, v in value.items()
+            encodable_value(k) if isinstance(k, str) else k: encodable_value(v)
+            for k, v in value.items()
         }
     return value
 

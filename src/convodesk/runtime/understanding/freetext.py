@@ -382,11 +382,10 @@ def answer_text(
     # so the question stays open instead of holding another slot's words.
     related = set(kin)
     others = _Used(len(masked), [s for s in used if s not in related]) if related else taken
-    if not _says_something(masked, kept, others) and (
-        content or not only_me(clean_text(_join(masked, kept, sep)))
-    ):
+    answer = clean_text(_join(masked, kept, sep))
+    if not _says_something(masked, kept, others) and (content or not only_me(answer)):
         return ""
-    text = clean_text(strip_lead_ins(clean_text(_join(masked, kept, sep)), cues))
+    text = clean_text(strip_lead_ins(answer, cues))
     if content and not any(m.group(0).lower() not in _STOP for m in _CONTENT.finditer(text)):
         return ""
     return text
