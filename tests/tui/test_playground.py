@@ -6,6 +6,7 @@ from pathlib import Path
 
 from textual.widgets import Input, Static, TextArea
 
+from convodesk.tui.screens.confirm import QuitDialog
 from convodesk.tui.screens.playground import PlaygroundScreen
 from convodesk.tui.widgets.chat import ChatLog
 
@@ -142,3 +143,28 @@ def test_shown_value() -> None:
     assert shown_value([]) == "(none)"
     assert shown_value(True) == "yes"
     assert shown_value("as typed [b]") == "as typed [b]"
+
+
+async def test_a_key_handled_before_the_edit_message_still_sees_the_edit(project: Path) -> None:
+    """TextArea.Changed is a message; F3 or ctrl+q can be handled first. Holding the message
+    back makes that order certain: the playground plays the new text, and quitting asks."""
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.workspace.loaded is not None)
+        area = app.screen.query_one(TextArea)
+        with area.prevent(TextArea.Changed):
+            area.text = area.text.replace("name: Ava", "name: Zed")
+        await pilot.press("f3")
+        screen = app.screen
+        assert isinstance(screen, PlaygroundScreen)
+        await wait_for(pilot, lambda: screen.session is not None)
+        assert screen.session.flow.bot.name == "Zed"
+
+        await pilot.press("f2", "ctrl+s")
+        await wait_for(pilot, lambda: not app.workspace.dirty)
+        area = app.screen.query_one(TextArea)
+        with area.prevent(TextArea.Changed):
+            area.text = area.text + "\n# one more edit\n"
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, QuitDialog)

@@ -150,9 +150,14 @@ class StudioApp(App[None]):
         while isinstance(self.screen, ModalScreen) and len(self.screen_stack) > 1:
             await self.pop_screen()
 
+    def _sync_editor(self) -> None:
+        if isinstance(self.screen, EditorScreen):
+            self.screen.sync_text()
+
     async def action_show(self, mode: str) -> None:
         """Switch screens from anywhere, even from inside a dialog (which is cancelled)."""
         await self._close_dialogs()
+        self._sync_editor()  # the screen shown next works on the text as typed
         self._shown.add(mode)
         await self.switch_mode(mode)
 
@@ -170,6 +175,7 @@ class StudioApp(App[None]):
         """Quit at once when everything is saved; otherwise ask (save, discard or cancel)."""
         if isinstance(self.screen, QuitDialog):
             return
+        self._sync_editor()  # an edit whose message is still on its way is unsaved too
         if not self.workspace.dirty:
             self.exit()
             return

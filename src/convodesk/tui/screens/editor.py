@@ -90,7 +90,18 @@ class EditorScreen(StudioScreen):
 
     @on(TextArea.Changed, "#source")
     def _edited(self, event: TextArea.Changed) -> None:
-        self.studio.workspace.text = event.text_area.text
+        self._took(event.text_area.text)
+
+    def sync_text(self) -> None:
+        """Hand the workspace the text as it is now. TextArea.Changed is a message: a key that
+        leaves the editor (F3) or saves it can be handled before it arrives, and must not act
+        on the text from before the last edit."""
+        text = self.query_one(TextArea).text
+        if text != self.studio.workspace.text:
+            self._took(text)
+
+    def _took(self, text: str) -> None:
+        self.studio.workspace.text = text
         self._generation += 1
         self._show_status()
         if self._debounce is not None:
@@ -191,6 +202,7 @@ class EditorScreen(StudioScreen):
     # -- files ------------------------------------------------------------------------------
 
     def action_save(self) -> None:
+        self.sync_text()
         ws = self.studio.workspace
         try:
             ws.save()
